@@ -1,0 +1,3 @@
+using Vks.App.Cli;
+
+return await VksCommandLine.Build().Parse(args).InvokeAsync();
