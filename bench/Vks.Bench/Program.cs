@@ -6,6 +6,7 @@ using Vks.Bench.DBus;
 var families = new Dictionary<string, Func<BenchArguments, Task<int>>>(StringComparer.Ordinal)
 {
     ["dbus"] = DBusBenchmark.RunAsync,
+    ["systemd"] = Vks.Bench.Systemd.SystemdBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !families.TryGetValue(args[0], out Func<BenchArguments, Task<int>>? run))
