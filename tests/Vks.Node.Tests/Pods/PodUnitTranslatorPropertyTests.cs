@@ -1,0 +1,174 @@
+// Hostile names, commands, args and env values. Whatever a pod holds, the translation either fails the container
+// with a reason or renders a unit that parses back to exactly the sections and directives vks meant, with every
+// argv element and environment value intact: no value can add a directive or a section, or leave a "%" specifier
+// or "$" reference for systemd to expand (the decoders refuse both).
+using FsCheck;
+using FsCheck.Fluent;
+using FsCheck.Xunit;
+using k8s.Models;
+using Vks.Node.Pods;
+using Vks.Systemd.Units;
+
+namespace Vks.Node.Tests.Pods;
+
+public sealed class PodUnitTranslatorPropertyTests
+{
+    private const int Runs = 300;
+
+    private static readonly string[] AllowedServiceKeys =
+    [
+        "Type", "ExecStart", "Environment", "Restart", "RestartSec", "KillMode", "TimeoutStopSec", "SendSIGKILL",
+        "OOMPolicy", "StandardOutput", "StandardError", "SyslogIdentifier",
+    ];
+
+    [Property(MaxTest = Runs)]
+    public Property Args_and_env_values_reach_the_process_verbatim() =>
+        Prop.ForAll(HostileText.Representable, HostileText.Representable, HostileText.Representable, (first, second, value) =>
+        {
+            var pod = TestPods.Pod("p", TestPods.Container("c", "/usr/bin/env", args: [first, "", second], env: [("VALUE", value), ("COPY", "$(VALUE)")]));
+
+            var unit = Render(PodUnitTranslator.Translate(pod, "c", TestPods.Context()));
+
+            // Kubernetes expands $(VAR) in env values and args; what reaches the process is the expanded text.
+            var expanded = KubernetesExpansion.Expand(value, _ => null);
+            string? Lookup(string name) => name is "VALUE" or "COPY" ? expanded : null;
+            var command = SystemdEscaping.ParseCommandLine(Assert.Single(unit.FindSection("Service")!.ValuesOf("ExecStart")));
+            Assert.Equal("/usr/bin/env", command.Executable);
+            Assert.Equal([KubernetesExpansion.Expand(first, Lookup), "", KubernetesExpansion.Expand(second, Lookup)], command.Arguments);
+            var environment = EnvironmentOf(unit);
+            Assert.Equal(expanded, environment["VALUE"]);
+            Assert.Equal(expanded, environment["COPY"]);
+        });
+
+    [Property(MaxTest = Runs)]
+    public Property Hostile_executables_run_verbatim_or_fail_the_container() =>
+        Prop.ForAll(HostileText.Any, tail =>
+        {
+            var executable = "/opt/" + tail;
+            var translation = PodUnitTranslator.Translate(
+                TestPods.Pod("p", TestPods.Container("c", "/usr/bin/env", command: [executable])), "c", TestPods.Context());
+
+            var expanded = KubernetesExpansion.Expand(executable, _ => null);
+            var unfit = HostileText.HasNulOrLoneSurrogate(expanded) || expanded.EndsWith('/')
+                || expanded.Any(c => c < 0x20 || c == 0x7f || c is '"' or '\'' or '\\' or '$');
+            if (unfit)
+            {
+                Assert.Equal(TranslationFailure.CreateContainerConfigError, TestPods.Failure(translation).Reason);
+                return;
+            }
+
+            var command = SystemdEscaping.ParseCommandLine(Assert.Single(Render(translation).FindSection("Service")!.ValuesOf("ExecStart")));
+            Assert.Equal(expanded, command.Executable);
+            Assert.Empty(command.Arguments);
+        });
+
+    [Property(MaxTest = Runs)]
+    public Property Hostile_names_are_kept_in_X_Kubernetes_or_fail_the_container() =>
+        Prop.ForAll(HostileText.Any, HostileText.Any, HostileText.Any, (podNamespace, podName, containerName) =>
+        {
+            podNamespace = "n" + podNamespace;
+            podName = "p" + podName;
+            var pod = TestPods.Pod(podName, TestPods.Container(containerName, "/usr/bin/env"), podNamespace: podNamespace);
+
+            var translation = PodUnitTranslator.Translate(pod, containerName, TestPods.Context());
+
+            // Description= and SyslogIdentifier= are plain values: no control characters, and the container name
+            // (which ends the description) may not be empty, start or end with a space or end with a backslash.
+            var unfit = new[] { podNamespace, podName, containerName }.Any(s => HostileText.HasNulOrLoneSurrogate(s) || s.Any(c => c < 0x20 || c == 0x7f))
+                || containerName.Length == 0 || containerName.StartsWith(' ') || containerName.EndsWith(' ') || containerName.EndsWith('\\');
+            if (unfit)
+            {
+                Assert.Equal(TranslationFailure.CreateContainerConfigError, TestPods.Failure(translation).Reason);
+                return;
+            }
+
+            var unit = Render(translation);
+            Assert.Equal(
+                new KubernetesUnitMetadata(podNamespace, podName, TestPods.Uid, containerName, IsInitContainer: false, "/usr/bin/env"),
+                KubernetesUnitMetadata.FromUnitFile(unit));
+            Assert.Equal(
+                $"Pod {podNamespace}/{podName}, container {containerName}",
+                SystemdEscaping.ParsePlainValue(Assert.Single(unit.FindSection("Unit")!.ValuesOf("Description"))));
+            Assert.Equal(containerName, SystemdEscaping.ParsePlainValue(Assert.Single(unit.FindSection("Service")!.ValuesOf("SyslogIdentifier"))));
+            Assert.True(SystemdEscaping.IsValidUnitName(((ContainerUnit)translation).UnitName));
+        });
+
+    [Property(MaxTest = Runs)]
+    public Property Env_names_systemd_refuses_fail_the_container() =>
+        Prop.ForAll(HostileText.Any, name =>
+        {
+            var translation = PodUnitTranslator.Translate(
+                TestPods.Pod("p", TestPods.Container("c", "/usr/bin/env", env: [(name, "x")])), "c", TestPods.Context());
+
+            if (!SystemdEscaping.IsValidEnvironmentName(name))
+            {
+                Assert.Contains("not one systemd accepts", TestPods.Failure(translation).Message, StringComparison.Ordinal);
+                return;
+            }
+
+            Assert.Equal("x", EnvironmentOf(Render(translation))[name]);
+        });
+
+    // Renders and parses the unit back, and checks its shape: exactly the three sections, and in [Service] only
+    // the keys vks writes for such a pod.
+    private static UnitFile Render(UnitTranslation translation)
+    {
+        var parsed = UnitFile.Parse(TestPods.Unit(translation).Unit.Render());
+        Assert.Equal(["Unit", "Service", KubernetesUnitMetadata.SectionName], parsed.Sections.Select(s => s.Name));
+        Assert.Equal(["Description", "StartLimitIntervalSec"], parsed.Sections[0].Directives.Select(d => d.Key));
+        Assert.All(parsed.Sections[1].Directives, d => Assert.Contains(d.Key, AllowedServiceKeys));
+        Assert.Single(parsed.Sections[1].ValuesOf("ExecStart"));
+        return parsed;
+    }
+
+    private static Dictionary<string, string> EnvironmentOf(UnitFile unit) =>
+        unit.FindSection("Service")!.ValuesOf("Environment").Select(SystemdEscaping.ParseEnvironmentAssignment).ToDictionary(StringComparer.Ordinal);
+}
+
+// Strings built to break unit files: every control character, systemd's and Kubernetes' special characters
+// (% $ $( " ' \ [ ] = ; #), whitespace, multi-byte Unicode and surrogate pairs, and now and then a lone surrogate.
+internal static class HostileText
+{
+    private static readonly string[] Pieces =
+    [
+        .. Enumerable.Range(0, 0x20).Select(c => ((char)c).ToString()), "\x7f",
+        "%", "%%", "%n", "%i", "$", "$$", "$(", "$(VALUE)", "$$(VALUE)", "${HOME}", "$HOME", ")", "\"", "'", "\\", "\\\\",
+        "\\n", "[", "]", "[Service]", "=", ";", "#", " ", "\t", "\r\n", "\nExecStart=/bin/evil\n", "-", "@", ":", "+",
+        "!", "~", "/", "a", "Z", "0", "_", ".", "é", "中文", "\u2028", "\ufeff", "😀",
+    ];
+
+    private static readonly string[] LoneSurrogates = ["\ud800", "\udfff"];
+
+    private static Gen<string> Text(bool withLoneSurrogates) =>
+        Gen.Frequency((12, Gen.Elements(Pieces)), (withLoneSurrogates ? 1 : 0, Gen.Elements(LoneSurrogates)))
+            .ArrayOf()
+            .Select(string.Concat);
+
+    public static Arbitrary<string> Any { get; } = Text(withLoneSurrogates: true).ToArbitrary();
+
+    /// <summary>Strings a unit file can hold in quoted form: no NUL, no lone surrogates.</summary>
+    public static Arbitrary<string> Representable { get; } =
+        Text(withLoneSurrogates: false).Select(s => s.Replace("\0", "", StringComparison.Ordinal)).ToArbitrary();
+
+    public static bool HasNulOrLoneSurrogate(string value)
+    {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            return true;
+        }
+
+        for (var i = 0; i < value.Length; i++)
+        {
+            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(value[i]))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
