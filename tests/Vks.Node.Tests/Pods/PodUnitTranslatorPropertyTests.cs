@@ -23,7 +23,7 @@ public sealed class PodUnitTranslatorPropertyTests
 
     [Property(MaxTest = Runs)]
     public Property Args_and_env_values_reach_the_process_verbatim() =>
-        Prop.ForAll(HostileText.Representable, HostileText.Representable, HostileText.Representable, (first, second, value) =>
+        Prop.ForAll(HostileStrings.Representable, HostileStrings.Representable, HostileStrings.Representable, (first, second, value) =>
         {
             var pod = TestPods.Pod("p", TestPods.Container("c", "/usr/bin/env", args: [first, "", second], env: [("VALUE", value), ("COPY", "$(VALUE)")]));
 
@@ -42,14 +42,14 @@ public sealed class PodUnitTranslatorPropertyTests
 
     [Property(MaxTest = Runs)]
     public Property Hostile_executables_run_verbatim_or_fail_the_container() =>
-        Prop.ForAll(HostileText.Any, tail =>
+        Prop.ForAll(HostileStrings.Any, tail =>
         {
             var executable = "/opt/" + tail;
             var translation = PodUnitTranslator.Translate(
                 TestPods.Pod("p", TestPods.Container("c", "/usr/bin/env", command: [executable])), "c", TestPods.Context());
 
             var expanded = KubernetesExpansion.Expand(executable, _ => null);
-            var unfit = HostileText.HasNulOrLoneSurrogate(expanded) || expanded.EndsWith('/')
+            var unfit = HostileStrings.HasNulOrLoneSurrogate(expanded) || expanded.EndsWith('/')
                 || expanded.Any(c => c < 0x20 || c == 0x7f || c is '"' or '\'' or '\\' or '$');
             if (unfit)
             {
@@ -64,7 +64,7 @@ public sealed class PodUnitTranslatorPropertyTests
 
     [Property(MaxTest = Runs)]
     public Property Hostile_names_are_kept_in_X_Kubernetes_or_fail_the_container() =>
-        Prop.ForAll(HostileText.Any, HostileText.Any, HostileText.Any, (podNamespace, podName, containerName) =>
+        Prop.ForAll(HostileStrings.Any, HostileStrings.Any, HostileStrings.Any, (podNamespace, podName, containerName) =>
         {
             podNamespace = "n" + podNamespace;
             podName = "p" + podName;
@@ -74,7 +74,7 @@ public sealed class PodUnitTranslatorPropertyTests
 
             // Description= and SyslogIdentifier= are plain values: no control characters, and the container name
             // (which ends the description) may not be empty, start or end with a space or end with a backslash.
-            var unfit = new[] { podNamespace, podName, containerName }.Any(s => HostileText.HasNulOrLoneSurrogate(s) || s.Any(c => c < 0x20 || c == 0x7f))
+            var unfit = new[] { podNamespace, podName, containerName }.Any(s => HostileStrings.HasNulOrLoneSurrogate(s) || s.Any(c => c < 0x20 || c == 0x7f))
                 || containerName.Length == 0 || containerName.StartsWith(' ') || containerName.EndsWith(' ') || containerName.EndsWith('\\');
             if (unfit)
             {
@@ -95,7 +95,7 @@ public sealed class PodUnitTranslatorPropertyTests
 
     [Property(MaxTest = Runs)]
     public Property Env_names_systemd_refuses_fail_the_container() =>
-        Prop.ForAll(HostileText.Any, name =>
+        Prop.ForAll(HostileStrings.Any, name =>
         {
             var translation = PodUnitTranslator.Translate(
                 TestPods.Pod("p", TestPods.Container("c", "/usr/bin/env", env: [(name, "x")])), "c", TestPods.Context());
@@ -123,52 +123,4 @@ public sealed class PodUnitTranslatorPropertyTests
 
     private static Dictionary<string, string> EnvironmentOf(UnitFile unit) =>
         unit.FindSection("Service")!.ValuesOf("Environment").Select(SystemdEscaping.ParseEnvironmentAssignment).ToDictionary(StringComparer.Ordinal);
-}
-
-// Strings built to break unit files: every control character, systemd's and Kubernetes' special characters
-// (% $ $( " ' \ [ ] = ; #), whitespace, multi-byte Unicode and surrogate pairs, and now and then a lone surrogate.
-internal static class HostileText
-{
-    private static readonly string[] Pieces =
-    [
-        .. Enumerable.Range(0, 0x20).Select(c => ((char)c).ToString()), "\x7f",
-        "%", "%%", "%n", "%i", "$", "$$", "$(", "$(VALUE)", "$$(VALUE)", "${HOME}", "$HOME", ")", "\"", "'", "\\", "\\\\",
-        "\\n", "[", "]", "[Service]", "=", ";", "#", " ", "\t", "\r\n", "\nExecStart=/bin/evil\n", "-", "@", ":", "+",
-        "!", "~", "/", "a", "Z", "0", "_", ".", "é", "中文", "\u2028", "\ufeff", "😀",
-    ];
-
-    private static readonly string[] LoneSurrogates = ["\ud800", "\udfff"];
-
-    private static Gen<string> Text(bool withLoneSurrogates) =>
-        Gen.Frequency((12, Gen.Elements(Pieces)), (withLoneSurrogates ? 1 : 0, Gen.Elements(LoneSurrogates)))
-            .ArrayOf()
-            .Select(string.Concat);
-
-    public static Arbitrary<string> Any { get; } = Text(withLoneSurrogates: true).ToArbitrary();
-
-    /// <summary>Strings a unit file can hold in quoted form: no NUL, no lone surrogates.</summary>
-    public static Arbitrary<string> Representable { get; } =
-        Text(withLoneSurrogates: false).Select(s => s.Replace("\0", "", StringComparison.Ordinal)).ToArbitrary();
-
-    public static bool HasNulOrLoneSurrogate(string value)
-    {
-        if (value.Contains('\0', StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        for (var i = 0; i < value.Length; i++)
-        {
-            if (char.IsHighSurrogate(value[i]) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
-            {
-                i++;
-            }
-            else if (char.IsSurrogate(value[i]))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
 }

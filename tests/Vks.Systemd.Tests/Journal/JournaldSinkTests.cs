@@ -11,7 +11,6 @@ using Serilog.Debugging;
 using Serilog.Events;
 using Serilog.Parsing;
 using Vks.Systemd.Journal;
-using Vks.Systemd.Tests.Units;
 
 namespace Vks.Systemd.Tests.Journal;
 

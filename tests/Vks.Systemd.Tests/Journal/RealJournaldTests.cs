@@ -5,7 +5,6 @@ using System.Text;
 using System.Text.Json;
 using Serilog;
 using Vks.Systemd.Journal;
-using Vks.Systemd.Tests.Units;
 
 namespace Vks.Systemd.Tests.Journal;
 

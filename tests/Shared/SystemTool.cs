@@ -1,14 +1,14 @@
-// Runs a real system tool (systemd-analyze) and captures its output.
+// Runs a real system tool (systemd-escape, systemd-analyze, systemd --test) and captures its output.
 using System.Diagnostics;
 using System.Text;
 
-namespace Vks.Node.Tests;
+namespace Vks.Tests.Shared;
 
 internal sealed record ToolResult(int ExitCode, string StandardOutput, string StandardError);
 
 internal static class SystemTool
 {
-    public static async Task<ToolResult> RunAsync(string fileName, IEnumerable<string> arguments)
+    public static async Task<ToolResult> RunAsync(string fileName, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -20,6 +20,11 @@ internal static class SystemTool
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
         }
 
         using var process = Process.Start(start)!;

@@ -1,10 +1,10 @@
-// Generators for strings built to break unit files: every control character, systemd's special characters
-// (% $ " ' \ [ ] = ; #), whitespace, multi-byte Unicode and surrogate pairs, and now and then a lone
+// Generators for strings built to break unit files: every control character, systemd's and Kubernetes' special
+// characters (% $ $( " ' \ [ ] = ; #), whitespace, multi-byte Unicode and surrogate pairs, and now and then a lone
 // surrogate. Strings are built from pieces so that surrogate pairs stay intact unless a lone one is chosen.
 using FsCheck;
 using FsCheck.Fluent;
 
-namespace Vks.Systemd.Tests.Units;
+namespace Vks.Tests.Shared;
 
 internal static class HostileStrings
 {
@@ -15,7 +15,7 @@ internal static class HostileStrings
     [
         "%", "%%", "%n", "$", "$$", "${FOO}", "$FOO", "\"", "'", "\\", "\\\\", "\\n", "\\x00", "[", "]", "[Service]",
         "=", ";", "#", " ", "  ", "\t", "\r\n", "\n[Install]\nWantedBy=x\n", "-", "@", ":", "+", "!", "~", "/", "{", "}",
-        "&", "|", "<", ">", "*", "?", "`",
+        "&", "|", "<", ">", "*", "?", "`", "%i", "$(", ")", "$(VALUE)", "$$(VALUE)", "\nExecStart=/bin/evil\n",
     ];
 
     private static readonly string[] TextPieces =
