@@ -7,10 +7,13 @@
 VKS_CACHE_DIR="${VKS_CACHE_DIR:-/var/cache/vks-testbed}"
 K8S_BIN_DIR="$VKS_CACHE_DIR/kubernetes/bin"
 K8S_BINARIES=(kube-apiserver kube-scheduler kube-controller-manager)
+# Names how the binaries are built; a cache made by another recipe is rebuilt.
+K8S_BUILD_RECIPE="debian-1.20-source+reflect2-1.0.2"
 
 control_plane_cached() {
   local b
   for b in "${K8S_BINARIES[@]}"; do [ -x "$K8S_BIN_DIR/$b" ] || return 1; done
+  [ "$(cat "$K8S_BIN_DIR/RECIPE" 2>/dev/null)" = "$K8S_BUILD_RECIPE" ]
 }
 
 # The Debian archive this host already uses, so no mirror is hard-coded here.
@@ -38,6 +41,7 @@ build_control_plane() {
     log "control plane binaries cached in $K8S_BIN_DIR"
     return 0
   fi
+  [ -d "$K8S_BIN_DIR" ] && log "cached control plane binaries are from another build recipe; rebuilding"
   local uri work started
   uri=$(debian_archive_uri) || die "cannot find a Debian bookworm archive in the host's apt sources"
   work="$VKS_CACHE_DIR/build"
@@ -46,13 +50,20 @@ build_control_plane() {
   started=$(date +%s)
   log "fetching Debian's kubernetes source package (once; later runs use the cache)"
   # A private sources list and list dir: the host's apt configuration stays untouched.
-  echo "deb-src $uri bookworm main" >"$work/sources.list"
+  printf 'deb-src %s bookworm main\ndeb %s bookworm main\n' "$uri" "$uri" >"$work/sources.list"
   local apt_opts=(-o "Dir::Etc::sourcelist=$work/sources.list" -o "Dir::Etc::sourceparts=-"
                   -o "Dir::State::Lists=$work/lists" -o "APT::Sandbox::User=root")
-  (cd "$work" && apt-get "${apt_opts[@]}" update -qq && apt-get "${apt_opts[@]}" source --download-only kubernetes) \
+  (cd "$work" && apt-get "${apt_opts[@]}" update -qq && apt-get "${apt_opts[@]}" source --download-only kubernetes &&
+    apt-get "${apt_opts[@]}" download golang-github-modern-go-reflect2-dev) \
     >"$work/fetch.log" 2>&1 || { tail -20 "$work/fetch.log" >&2; die "fetching the kubernetes source package failed"; }
-  (cd "$work" && dpkg-source -x kubernetes_*.dsc src) >"$work/unpack.log" 2>&1 \
-    || { tail -20 "$work/unpack.log" >&2; die "unpacking the kubernetes source package failed"; }
+  (cd "$work" && dpkg-source -x kubernetes_*.dsc src && dpkg-deb -x golang-github-modern-go-reflect2-dev_*.deb reflect2) \
+    >"$work/unpack.log" 2>&1 || { tail -20 "$work/unpack.log" >&2; die "unpacking the kubernetes sources failed"; }
+  # The vendored reflect2 1.0.1 breaks under Go >= 1.18: every JSON request body holding a map (a Node,
+  # a Lease, an Event, labels) and every pretty-printed response crashes in the apiserver. kubectl
+  # speaks protobuf and never notices; vks (KubernetesClient) speaks JSON. Debian's 1.0.2 fixes it.
+  rm -rf "$work/src/vendor/github.com/modern-go/reflect2"
+  cp -r "$work/reflect2/usr/share/gocode/src/github.com/modern-go/reflect2" "$work/src/vendor/github.com/modern-go/reflect2"
+  rm -f "$work/src/vendor/github.com/modern-go/reflect2/"*_test.go
   mkdir -p "$work/src/.go/src/k8s.io"
   ln -sfn "$work/src" "$work/src/.go/src/k8s.io/kubernetes"
   log "building ${K8S_BINARIES[*]} (about 6 minutes on 2 cores; log: $work/build.log)"
@@ -64,6 +75,7 @@ build_control_plane() {
   local b
   for b in "${K8S_BINARIES[@]}"; do install -m 0755 "$work/src/_output/bin/$b" "$K8S_BIN_DIR.new/$b"; done
   basename "$work"/kubernetes_*.dsc .dsc >"$K8S_BIN_DIR.new/SOURCE"
+  echo "$K8S_BUILD_RECIPE" >"$K8S_BIN_DIR.new/RECIPE"
   rm -rf "$K8S_BIN_DIR" && mv "$K8S_BIN_DIR.new" "$K8S_BIN_DIR"
   rm -rf "$work"
   log "control plane built in $(( $(date +%s) - started )) s: $(cat "$K8S_BIN_DIR/SOURCE")"

@@ -1,0 +1,26 @@
+using Vks.Node.Kubernetes;
+
+namespace Vks.Node.Tests.Kubernetes;
+
+/// <summary>What the adapters do with text they do not control before it goes to the API server.</summary>
+public sealed class InputBoundsTests
+{
+    [Theory]
+    [InlineData("node-1", "node-1")]
+    [InlineData(@"a,b=c\d", @"a\,b\=c\\d")]
+    public void Field_selector_values_escape_the_separators(string value, string escaped)
+    {
+        Assert.Equal(escaped, KubernetesPodSource.EscapeFieldSelectorValue(value));
+    }
+
+    [Fact]
+    public void Event_text_is_cut_to_its_bound_without_splitting_a_surrogate_pair()
+    {
+        var emoji = "\U0001F600"; // two UTF-16 units
+        var text = new string('x', 9) + emoji + "tail";
+
+        Assert.Equal(new string('x', 9), EventRecorder.Truncate(text, 10)); // the pair would straddle the cut
+        Assert.Equal(new string('x', 9) + emoji, EventRecorder.Truncate(text, 11));
+        Assert.Equal("short", EventRecorder.Truncate("short", 10));
+    }
+}
