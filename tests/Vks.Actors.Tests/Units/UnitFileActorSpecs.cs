@@ -1,0 +1,88 @@
+using Akka.Actor;
+using Vks.Actors.Units;
+using Vks.Systemd.Units;
+using Xunit.Abstractions;
+using static Vks.Actors.Units.UnitFileProtocol;
+
+namespace Vks.Actors.Tests.Units;
+
+public sealed class UnitFileActorSpecs(ITestOutputHelper output) : ActorSpec(output)
+{
+    private const string PodUid = "pod-a";
+
+    [Fact]
+    public void Changes_that_arrive_while_systemd_reloads_share_the_next_single_reload()
+    {
+        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd));
+        Systemd.HoldReloads();
+        writer.Tell(new WriteUnitFile("vks.default.a.c0.service", Unit(PodUid), PodUid), TestActor);
+        AwaitAssert(() => Assert.Equal(1, Systemd.CountOf("reload")));
+
+        for (var i = 1; i < 20; i++)
+        {
+            writer.Tell(new WriteUnitFile($"vks.default.a.c{i}.service", Unit(PodUid), PodUid), TestActor);
+        }
+
+        writer.Tell(new RemoveUnitFile("vks.default.a.c0.service", PodUid), TestActor);
+        Systemd.ReleaseReloads();
+
+        var answers = Enumerable.Range(0, 21).Select(_ => ExpectMsg<IUnitFileAnswer>()).ToArray();
+        Assert.Equal(20, answers.OfType<UnitFileWritten>().Count());
+        Assert.Single(answers.OfType<UnitFileRemoved>());
+        Assert.Equal(2, Systemd.CountOf("reload"));
+        Assert.Equal(
+            Enumerable.Range(1, 19).Select(i => $"vks.default.a.c{i}.service").Order(StringComparer.Ordinal),
+            Store.ListUnitNames().Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public void A_file_of_another_pod_is_neither_overwritten_nor_removed()
+    {
+        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd));
+        const string name = "vks.default.a.app.service";
+        writer.Tell(new WriteUnitFile(name, Unit("old-pod"), "old-pod"));
+        ExpectMsg<UnitFileWritten>();
+
+        writer.Tell(new WriteUnitFile(name, Unit(PodUid), PodUid));
+        Assert.Equal("old-pod", ExpectMsg<UnitFileOwnedByAnotherPod>().OwnerUid);
+        writer.Tell(new RemoveUnitFile(name, PodUid));
+        ExpectMsg<UnitFileOwnedByAnotherPod>();
+        Assert.Equal("old-pod", KubernetesUnitMetadata.FromUnitFile(ReadUnitFile(name)!)!.PodUid);
+        Assert.Equal(1, Systemd.CountOf("reload"));
+
+        writer.Tell(new RemoveUnitFile(name, "old-pod"));
+        ExpectMsg<UnitFileRemoved>();
+        Assert.False(UnitFileExists(name));
+        Assert.Equal(2, Systemd.CountOf("reload"));
+    }
+
+    [Fact]
+    public void Removing_a_file_that_is_not_there_needs_no_reload()
+    {
+        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd));
+
+        writer.Tell(new RemoveUnitFile("vks.default.a.app.service", PodUid));
+
+        ExpectMsg<UnitFileRemoved>();
+        Assert.Equal(0, Systemd.CountOf("reload"));
+    }
+
+    [Fact]
+    public void A_file_vks_cannot_read_under_its_name_is_replaced()
+    {
+        const string name = "vks.default.a.app.service";
+        File.WriteAllText(Path.Combine(Store.Directory, name), "not a unit file\n");
+        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd));
+
+        writer.Tell(new WriteUnitFile(name, Unit(PodUid), PodUid));
+
+        ExpectMsg<UnitFileWritten>();
+        Assert.Equal(PodUid, KubernetesUnitMetadata.FromUnitFile(ReadUnitFile(name)!)!.PodUid);
+    }
+
+    private static UnitFile Unit(string podUid) => new(
+    [
+        new UnitSection("Service", [UnitDirective.Exec("ExecStart", new ExecCommand("/bin/sh", ["-c", "sleep infinity"]))]),
+        new KubernetesUnitMetadata("default", "a", podUid, "app", IsInitContainer: false, "/bin/sh").ToSection(),
+    ]);
+}
