@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Vks.App.Cli;
 
-namespace Vks.App.Tests;
+namespace Vks.App.Tests.Cli;
 
 public sealed class CommandLineTests
 {
