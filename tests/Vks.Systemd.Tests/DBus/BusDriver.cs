@@ -6,7 +6,8 @@ namespace Vks.Systemd.Tests.DBus;
 /// (org.freedesktop.DBus.Debug.Stats, which Debian's dbus-daemon provides).</summary>
 internal static class BusDriver
 {
-    public static Task<uint> RequestNameAsync(IDBusConnection connection, string name) =>
+    /// <summary>RequestName; <paramref name="flags"/> as in the spec (1 allow replacement, 2 replace existing).</summary>
+    public static Task<uint> RequestNameAsync(IDBusConnection connection, string name, uint flags = 0) =>
         connection.CallMethodAsync(
             DBusConnection.BusName,
             DBusConnection.BusPath,
@@ -16,7 +17,7 @@ internal static class BusDriver
             (ref MessageWriter w) =>
             {
                 w.WriteString(name);
-                w.WriteUInt32(0);
+                w.WriteUInt32(flags);
             },
             static (ref Reader r) => r.ReadUInt32());
 

@@ -56,18 +56,7 @@ internal sealed class FakeSystemd : IAsyncDisposable
         setUp?.Invoke(fake);
         connection.SetMethodCallHandler(fake.Handle);
         // ALLOW_REPLACEMENT | REPLACE_EXISTING: the fake of the previous test may not have left the bus yet.
-        uint reply = await connection.CallMethodAsync(
-            DBusConnection.BusName,
-            DBusConnection.BusPath,
-            DBusConnection.BusInterface,
-            "RequestName",
-            "su",
-            (ref MessageWriter w) =>
-            {
-                w.WriteString(SystemdBus.ServiceName);
-                w.WriteUInt32(1 | 2);
-            },
-            static (ref Reader r) => r.ReadUInt32());
+        uint reply = await BusDriver.RequestNameAsync(connection, SystemdBus.ServiceName, flags: 1 | 2);
         Assert.Equal(1u, reply); // DBUS_REQUEST_NAME_REPLY_PRIMARY_OWNER
         return fake;
     }
