@@ -21,6 +21,7 @@ using Vks.Actors.Ports;
 using Vks.Actors.Units;
 using Vks.Node.Nodes;
 using static Vks.Actors.Pods.PodProtocol;
+using Vks.Node.Kubernetes;
 
 namespace Vks.Actors.Node;
 
@@ -248,7 +249,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithStash, IWithTimers
                 Upsert(change.Pod);
                 break;
             case PodFeedRemoval removal:
-                if (PodIdentity.Of(removal.Pod) is { } removed)
+                if (PodReference.TryFrom(removal.Pod) is { } removed)
                 {
                     RemovedFromApi(removed.Uid, removal.Pod);
                     _finished.Remove(removed.Uid);
@@ -284,7 +285,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithStash, IWithTimers
     /// be told apart or has no spec).</summary>
     private string? Upsert(V1Pod pod)
     {
-        if (PodIdentity.Of(pod) is not { } identity || pod.Spec is null)
+        if (PodReference.TryFrom(pod) is not { } identity || pod.Spec is null)
         {
             _log.Warning("Ignoring a pod without namespace, name, UID or spec");
             return null;

@@ -21,6 +21,7 @@ using Vks.Node.Status;
 using Vks.Systemd.Manager;
 using Vks.Systemd.Units;
 using static Vks.Actors.Pods.PodProtocol;
+using Vks.Node.Kubernetes;
 
 namespace Vks.Actors.Pods;
 
@@ -30,7 +31,7 @@ internal sealed class PodActor : ReceiveActor, IWithStash, IWithTimers
     internal static readonly TimeSpan LongestRetry = TimeSpan.FromSeconds(30);
 
     private readonly PodServices _services;
-    private readonly PodIdentity _identity;
+    private readonly PodReference _identity;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, IActorRef> _units = new(StringComparer.Ordinal);
@@ -55,7 +56,7 @@ internal sealed class PodActor : ReceiveActor, IWithStash, IWithTimers
         _services = services;
         _pod = pod;
         _written = pod.Status;
-        _identity = PodIdentity.Of(pod) ?? throw new ArgumentException("The pod lacks a namespace, a name or a UID.", nameof(pod));
+        _identity = PodReference.From(pod);
         Discovering();
     }
 
@@ -439,7 +440,7 @@ internal sealed class PodActor : ReceiveActor, IWithStash, IWithTimers
 
     private static TimeSpan Longer(TimeSpan delay) => delay * 2 > LongestRetry ? LongestRetry : delay * 2;
 
-    private static async Task<IReadOnlySet<string>> DiscoverAsync(UnitFileStore store, PodIdentity pod, string[] containers, CancellationToken cancellationToken)
+    private static async Task<IReadOnlySet<string>> DiscoverAsync(UnitFileStore store, PodReference pod, string[] containers, CancellationToken cancellationToken)
     {
         var found = new HashSet<string>(StringComparer.Ordinal);
         foreach (var container in containers)

@@ -1,3 +1,5 @@
+using Vks.Node.Kubernetes;
+
 namespace Vks.Actors.Ports;
 
 /// <summary>The type of a Kubernetes Event.</summary>
@@ -12,5 +14,5 @@ public interface IPodEventRecorder
 {
     /// <param name="fieldPath">The container the event is about, e.g. <c>spec.containers{web}</c>; null for the pod.</param>
     Task<ApiWriteResult> RecordAsync(
-        PodIdentity pod, KubernetesEventType type, string reason, string message, string? fieldPath, CancellationToken cancellationToken);
+        PodReference pod, KubernetesEventType type, string reason, string message, string? fieldPath, CancellationToken cancellationToken);
 }

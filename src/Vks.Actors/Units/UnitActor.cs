@@ -31,6 +31,7 @@ using Vks.Actors.Packages;
 using static Vks.Actors.Packages.PackageProtocol;
 using static Vks.Actors.Units.UnitFileProtocol;
 using static Vks.Actors.Units.UnitProtocol;
+using Vks.Node.Kubernetes;
 
 namespace Vks.Actors.Units;
 
@@ -45,7 +46,7 @@ internal sealed class UnitActor : ReceiveActor, IWithStash, IWithTimers
     private const int SigKill = 9;
 
     private readonly PodServices _services;
-    private readonly PodIdentity _identity;
+    private readonly PodReference _identity;
     private readonly string _container;
     private readonly bool _isInit;
     private readonly string _unitName;
@@ -96,7 +97,7 @@ internal sealed class UnitActor : ReceiveActor, IWithStash, IWithTimers
     {
         _services = services;
         _pod = pod;
-        _identity = PodIdentity.Of(pod) ?? throw new ArgumentException("The pod lacks a namespace, a name or a UID.", nameof(pod));
+        _identity = PodReference.From(pod);
         _container = container;
         _isInit = isInit;
         _unitName = ContainerUnitName.For(_identity.Namespace, _identity.Name, _identity.Uid, container);

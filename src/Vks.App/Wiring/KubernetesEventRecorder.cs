@@ -14,8 +14,8 @@ internal sealed class KubernetesEventRecorder(EventRecorder recorder) : IPodEven
     }
 
     public async Task<ApiWriteResult> RecordAsync(
-        PodIdentity pod, KubernetesEventType type, string reason, string message, string? fieldPath, CancellationToken cancellationToken) =>
-        ToPort(await recorder.RecordAsync(KubernetesPodApi.ToReference(pod), ToEventType(type), reason, message, fieldPath, cancellationToken)
+        PodReference pod, KubernetesEventType type, string reason, string message, string? fieldPath, CancellationToken cancellationToken) =>
+        ToPort(await recorder.RecordAsync(pod, ToEventType(type), reason, message, fieldPath, cancellationToken)
             .ConfigureAwait(false));
 
     internal static PodEventType ToEventType(KubernetesEventType type) => type switch

@@ -14,17 +14,11 @@ internal sealed class KubernetesPodApi(PodStatusWriter statusWriter, PodDeleter 
     {
     }
 
-    public async Task<ApiWriteResult> PatchStatusAsync(PodIdentity pod, V1PodStatus status, CancellationToken cancellationToken) =>
-        ToPort(await statusWriter.PatchStatusAsync(ToReference(pod), status, cancellationToken).ConfigureAwait(false));
+    public async Task<ApiWriteResult> PatchStatusAsync(PodReference pod, V1PodStatus status, CancellationToken cancellationToken) =>
+        ToPort(await statusWriter.PatchStatusAsync(pod, status, cancellationToken).ConfigureAwait(false));
 
-    public async Task<ApiWriteResult> DeleteAsync(PodIdentity pod, CancellationToken cancellationToken) =>
-        ToPort(await deleter.DeleteAsync(ToReference(pod), cancellationToken).ConfigureAwait(false));
-
-    internal static PodReference ToReference(PodIdentity pod)
-    {
-        ArgumentNullException.ThrowIfNull(pod);
-        return new PodReference(pod.Namespace, pod.Name, pod.Uid);
-    }
+    public async Task<ApiWriteResult> DeleteAsync(PodReference pod, CancellationToken cancellationToken) =>
+        ToPort(await deleter.DeleteAsync(pod, cancellationToken).ConfigureAwait(false));
 
     internal static ApiWriteResult ToPort(ApiResult<PodStatusOutcome> result) => result.Outcome switch
     {

@@ -9,16 +9,17 @@ namespace Vks.Node.Kubernetes;
 public sealed record PodReference(string Namespace, string Name, string Uid)
 {
     /// <summary>The reference of <paramref name="pod"/>; an object without namespace, name and UID is refused.</summary>
-    public static PodReference From(V1Pod pod)
+    public static PodReference From(V1Pod pod) =>
+        TryFrom(pod) ?? throw new ArgumentException("The pod lacks a namespace, a name or a UID.", nameof(pod));
+
+    /// <summary>The reference of <paramref name="pod"/>, or null when it lacks a namespace, a name or a UID.</summary>
+    public static PodReference? TryFrom(V1Pod pod)
     {
         ArgumentNullException.ThrowIfNull(pod);
         var metadata = pod.Metadata;
-        if (string.IsNullOrEmpty(metadata?.NamespaceProperty) || string.IsNullOrEmpty(metadata.Name) || string.IsNullOrEmpty(metadata.Uid))
-        {
-            throw new ArgumentException("The pod lacks a namespace, a name or a UID.", nameof(pod));
-        }
-
-        return new PodReference(metadata.NamespaceProperty, metadata.Name, metadata.Uid);
+        return string.IsNullOrEmpty(metadata?.NamespaceProperty) || string.IsNullOrEmpty(metadata.Name) || string.IsNullOrEmpty(metadata.Uid)
+            ? null
+            : new PodReference(metadata.NamespaceProperty, metadata.Name, metadata.Uid);
     }
 
     public override string ToString() => $"{Namespace}/{Name} ({Uid})";

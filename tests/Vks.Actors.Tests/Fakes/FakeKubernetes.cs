@@ -3,18 +3,19 @@
 using System.Collections.Concurrent;
 using k8s.Models;
 using Vks.Actors.Ports;
+using Vks.Node.Kubernetes;
 
 namespace Vks.Actors.Tests.Fakes;
 
-internal sealed record RecordedEvent(PodIdentity Pod, KubernetesEventType Type, string Reason, string Message, string? FieldPath);
+internal sealed record RecordedEvent(PodReference Pod, KubernetesEventType Type, string Reason, string Message, string? FieldPath);
 
 internal sealed class FakeKubernetes : IPodApi, IPodEventRecorder, INodeApi
 {
     public const string NodeUid = "node-uid-1";
 
-    public ConcurrentQueue<(PodIdentity Pod, V1PodStatus Status)> StatusPatches { get; } = new();
+    public ConcurrentQueue<(PodReference Pod, V1PodStatus Status)> StatusPatches { get; } = new();
 
-    public ConcurrentQueue<PodIdentity> Deletes { get; } = new();
+    public ConcurrentQueue<PodReference> Deletes { get; } = new();
 
     public ConcurrentQueue<RecordedEvent> Events { get; } = new();
 
@@ -32,19 +33,19 @@ internal sealed class FakeKubernetes : IPodApi, IPodEventRecorder, INodeApi
 
     public IReadOnlyList<RecordedEvent> EventsOf(string reason) => Events.Where(e => e.Reason == reason).ToArray();
 
-    public Task<ApiWriteResult> PatchStatusAsync(PodIdentity pod, V1PodStatus status, CancellationToken cancellationToken)
+    public Task<ApiWriteResult> PatchStatusAsync(PodReference pod, V1PodStatus status, CancellationToken cancellationToken)
     {
         StatusPatches.Enqueue((pod, status));
         return Task.FromResult(new ApiWriteResult(StatusOutcome, StatusOutcome == ApiWriteOutcome.Done ? null : "set by the test"));
     }
 
-    public Task<ApiWriteResult> DeleteAsync(PodIdentity pod, CancellationToken cancellationToken)
+    public Task<ApiWriteResult> DeleteAsync(PodReference pod, CancellationToken cancellationToken)
     {
         Deletes.Enqueue(pod);
         return Task.FromResult(ApiWriteResult.Done);
     }
 
-    public Task<ApiWriteResult> RecordAsync(PodIdentity pod, KubernetesEventType type, string reason, string message, string? fieldPath, CancellationToken cancellationToken)
+    public Task<ApiWriteResult> RecordAsync(PodReference pod, KubernetesEventType type, string reason, string message, string? fieldPath, CancellationToken cancellationToken)
     {
         Events.Enqueue(new RecordedEvent(pod, type, reason, message, fieldPath));
         return Task.FromResult(ApiWriteResult.Done);

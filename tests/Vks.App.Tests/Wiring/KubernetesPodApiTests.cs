@@ -42,12 +42,4 @@ public sealed class KubernetesPodApiTests
         Assert.All(Enum.GetValues<PodStatusOutcome>(), outcome => KubernetesPodApi.ToPort(new ApiResult<PodStatusOutcome>(outcome)));
         Assert.All(Enum.GetValues<PodDeleteOutcome>(), outcome => KubernetesPodApi.ToPort(new ApiResult<PodDeleteOutcome>(outcome)));
     }
-
-    [Fact]
-    public void The_identity_becomes_a_reference_with_the_same_uid()
-    {
-        var reference = KubernetesPodApi.ToReference(new PodIdentity("ns", "web.1", "uid-9"));
-
-        Assert.Equal(new PodReference("ns", "web.1", "uid-9"), reference);
-    }
 }
