@@ -1,12 +1,18 @@
 // vks benchmarks: one subcommand per benchmark family, each in its own folder.
 //   dotnet run -c Release --project bench/Vks.Bench -- dbus [--address ADDR] [--seconds N]
+//   dotnet run -c Release --project bench/Vks.Bench -- dbus-metrics [--address ADDR] [--seconds N] [--rounds N]
+//   dotnet run -c Release --project bench/Vks.Bench -- node-agent --testbed NAME [--scenarios start,kill,idle,lifecycle]
+//   dotnet run -c Release --project bench/Vks.Bench -- logs --testbed NAME [--lines 100000] [--repeats 5]
 using Vks.Bench;
 using Vks.Bench.DBus;
 
 var families = new Dictionary<string, Func<BenchArguments, Task<int>>>(StringComparer.Ordinal)
 {
     ["dbus"] = DBusBenchmark.RunAsync,
+    ["dbus-metrics"] = DBusMetricsBenchmark.RunAsync,
     ["systemd"] = Vks.Bench.Systemd.SystemdBenchmark.RunAsync,
+    ["node-agent"] = Vks.Bench.NodeAgent.NodeAgentBenchmark.RunAsync,
+    ["logs"] = Vks.Bench.Logs.LogsBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !families.TryGetValue(args[0], out Func<BenchArguments, Task<int>>? run))

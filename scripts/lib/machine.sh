@@ -43,13 +43,92 @@ machine_prepare_root() {
   mkdir -p "$root/opt/vks-testbed"
 }
 
+# The cgroup v1 controllers the machine's systemd must be able to write for its accounting: cpuacct (CPUUsageNSec),
+# memory (MemoryCurrent) and pids (TasksCurrent). systemd-nspawn mounts every v1 controller read-only, and a systemd
+# that cannot write a controller's hierarchy does not use it: every counter of every unit is then "not set".
+# See docs/stats.md.
+MACHINE_ACCOUNTING_CONTROLLERS=(cpuacct memory pids)
+
+# machine_cgroups NAME: prints "HIERARCHY DIR" for each cgroup hierarchy the machine gets a cgroup of its own in: the
+# v2 one ("unified"), name=systemd and the accounting controllers'. DIR is
+# /sys/fs/cgroup/<hierarchy><our cgroup>/vks-testbed-NAME: below the caller's cgroup, so that whatever limits the
+# caller runs under still apply to the machine.
+machine_cgroups() {
+  local name=$1 hierarchy path controller
+  # /proc/self/cgroup lines are ID:CONTROLLERS:PATH; the cgroup v2 line has no controllers.
+  while IFS=: read -r _ hierarchy path; do
+    [[ "$path" =~ ^/[A-Za-z0-9._@/-]*$ ]] || die "cannot place the machine below the cgroup '$path' (${hierarchy:-v2})"
+    path=${path%/}
+    # On a hybrid host nspawn takes its cgroup from the v2 hierarchy (mounted at unified/) and mirrors it into
+    # name=systemd. A pure v2 host has neither, and no controllers nspawn would mount read-only.
+    if [ -z "$hierarchy" ]; then
+      [ -d /sys/fs/cgroup/unified ] && echo "unified /sys/fs/cgroup/unified$path/vks-testbed-$name"
+      continue
+    fi
+    if [ "$hierarchy" = name=systemd ]; then
+      echo "$hierarchy /sys/fs/cgroup/systemd$path/vks-testbed-$name"
+      continue
+    fi
+    # Co-mounted controllers (cpu,cpuacct) share one hierarchy, mounted under their joined names.
+    for controller in "${MACHINE_ACCOUNTING_CONTROLLERS[@]}"; do
+      if [[ ",$hierarchy," == *",$controller,"* ]] && [ -d "/sys/fs/cgroup/$hierarchy" ]; then
+        echo "$hierarchy /sys/fs/cgroup/$hierarchy$path/vks-testbed-$name"
+        break
+      fi
+    done
+  done </proc/self/cgroup
+}
+
+# The machine's cgroup directories, as recorded by machine_boot (one CGROUP= line each).
+machine_cgroup_dirs() { [ -f "$STATE/state.env" ] && sed -n 's/^CGROUP=//p' "$STATE/state.env"; return 0; }
+
+# machine_release_cgroups: removes the machine's cgroups (and what its systemd made below them) once no process is
+# left in them. cgroup directories are removed with rmdir, deepest first; rm cannot delete their files.
+machine_release_cgroups() {
+  local dir
+  for dir in $(machine_cgroup_dirs); do
+    [ -d "$dir" ] && find "$dir" -depth -type d -exec rmdir {} + 2>/dev/null || true
+    [ -d "$dir" ] && log "the machine's cgroup $dir is still in use; leaving it"
+  done
+  return 0
+}
+
 machine_boot() {
-  local name=$1
+  local name=$1 hierarchy dir binds=()
+  # Each testbed gets a cgroup of its own in every hierarchy nspawn or the machine's systemd writes to. Without it,
+  # nspawn --keep-unit puts every testbed's machine in the same /payload cgroup of name=systemd, and two testbeds'
+  # systemds share (and fight over) system.slice/dbus.service & co. nspawn's cgroup namespace makes this cgroup the
+  # machine's root.
+  while read -r hierarchy dir; do
+    mkdir -p "$dir" || die "cannot create the machine's cgroup $dir"
+    record CGROUP "$dir"
+    # name=systemd and v2 are writable in the machine anyway; the controllers are bound in read-write over nspawn's
+    # read-only mounts, which it then leaves alone (it skips a hierarchy that is mounted already).
+    if [ "$hierarchy" != name=systemd ] && [ "$hierarchy" != unified ]; then
+      binds+=(--bind="$dir:/sys/fs/cgroup/$hierarchy")
+    fi
+    # systemd assumes cpu and cpuacct are mounted together: it makes a unit's cgroup in the cpu hierarchy only and
+    # reads its cpuacct.usage from there. On a host that mounts cpuacct alone, the machine therefore sees the cpuacct
+    # hierarchy in cpu's place too. Its systemd then cannot apply CPUWeight=/CPUQuota= (the cpu controller's files
+    # are missing), which vks does not set; CPU accounting is what the stats need.
+    if [ "$hierarchy" = cpuacct ]; then
+      binds+=(--bind="$dir:/sys/fs/cgroup/cpu")
+    fi
+  done < <(machine_cgroups "$name")
+
   # --register=no/--keep-unit: the host has no machined or systemd to register with.
   # The host network is shared, so 127.0.0.1 means the same on both sides.
-  spawn machine systemd-nspawn -D "$STATE/root" --register=no --keep-unit --machine="$name" \
-    --console=read-only --bind-ro="$STATE/share:/opt/vks-testbed" \
-    -b systemd.firstboot=off
+  # --tmpfs=/sys/fs/cgroup: the binds need a writable place for their mount points below /sys.
+  (
+    # A subshell moves itself into the machine's cgroups, so nspawn starts there and the script stays put.
+    for dir in $(machine_cgroup_dirs); do
+      echo "$BASHPID" >"$dir/cgroup.procs" || die "cannot join the cgroup $dir"
+    done
+    spawn machine systemd-nspawn -D "$STATE/root" --register=no --keep-unit --machine="$name" \
+      --console=read-only --bind-ro="$STATE/share:/opt/vks-testbed" \
+      ${binds[@]:+--tmpfs=/sys/fs/cgroup:mode=0755} "${binds[@]}" \
+      -b systemd.firstboot=off
+  ) || exit 1
 
   local nspawn_pid leader="" deadline=$(( $(date +%s) + 30 ))
   nspawn_pid=$(state_get machine_PID)

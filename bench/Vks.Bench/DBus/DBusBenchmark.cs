@@ -42,7 +42,7 @@ internal static class DBusBenchmark
         return 0;
     }
 
-    private static async Task<Result> SequentialAsync(Func<Task> call, TimeSpan duration)
+    internal static async Task<Result> SequentialAsync(Func<Task> call, TimeSpan duration)
     {
         var latencies = new LatencyRecorder((int)(duration.TotalSeconds * 200_000) + 1000);
         int gen0 = GC.CollectionCount(0);
@@ -59,7 +59,7 @@ internal static class DBusBenchmark
         return new Result(latencies, latencies.Count / elapsed.TotalSeconds, (GC.GetTotalAllocatedBytes(precise: true) - allocated) / Math.Max(1, latencies.Count), GC.CollectionCount(0) - gen0);
     }
 
-    private static async Task<Result> PipelinedAsync(Func<Task> call, TimeSpan duration)
+    internal static async Task<Result> PipelinedAsync(Func<Task> call, TimeSpan duration)
     {
         long completed = 0;
         int gen0 = GC.CollectionCount(0);
@@ -109,7 +109,7 @@ internal static class DBusBenchmark
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {scenario} | {result.CallsPerSecond,9:N0} calls/s{latency}{allocation} |"));
     }
 
-    private static void PrintMachine(string address, TimeSpan duration)
+    internal static void PrintMachine(string address, TimeSpan duration)
     {
         string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {cpu}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
@@ -118,5 +118,5 @@ internal static class DBusBenchmark
         Console.WriteLine();
     }
 
-    private sealed record Result(LatencyRecorder? Latencies, double CallsPerSecond, long? BytesPerCall, int? Gen0Collections);
+    internal sealed record Result(LatencyRecorder? Latencies, double CallsPerSecond, long? BytesPerCall, int? Gen0Collections);
 }

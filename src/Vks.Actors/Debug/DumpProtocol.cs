@@ -1,12 +1,21 @@
 // The live actor tree for `vks debug dump`. Every actor answers DumpState itself with its own record; a parent asks
 // its children, waits a bounded time, and names the ones that did not answer instead of failing the whole dump.
-// The NodeSupervisor's NodeDump is the root; the lead serves it on the debug socket.
+// The NodeSupervisor's NodeDump is the root; the lead serves it on the debug socket. /metrics reports the same dump
+// as gauges (ActorMetrics).
+// MailboxDepth: the messages waiting behind the dump request in the actor's mailbox when it answered; one that keeps
+// growing is an actor that cannot keep up.
+using Akka.Actor;
+
 namespace Vks.Actors.Debug;
 
 public static class DumpProtocol
 {
     /// <summary>How long a parent waits for each child's answer.</summary>
     public static readonly TimeSpan ChildTimeout = TimeSpan.FromSeconds(2);
+
+    /// <summary>The user messages queued in the mailbox of the actor <paramref name="context"/> belongs to
+    /// (ActorCell.NumberOfMessages), not counting the one it is handling.</summary>
+    internal static int MailboxDepthOf(IActorContext context) => context is ActorCell cell ? cell.NumberOfMessages : 0;
 
     public sealed record DumpState
     {
@@ -32,7 +41,14 @@ public static class DumpProtocol
         string? WatchTrouble,
         IReadOnlyList<PodDump> Pods,
         PackageQueueDump? Packages,
-        IReadOnlyList<string> Unanswered);
+        IReadOnlyList<string> Unanswered)
+    {
+        public int MailboxDepth { get; init; }
+
+        /// <summary>The kubelet API's state (serving, or why not), which lives outside the actors: filled in by the
+        /// app before the dump goes out.</summary>
+        public string? KubeletApi { get; init; }
+    }
 
     /// <param name="State">The PodActor's lifecycle state: Discovering, Running, Terminating or Deleting.</param>
     /// <param name="Phase">The phase last written to the API.</param>
@@ -44,7 +60,10 @@ public static class DumpProtocol
         string? Phase,
         long? Generation,
         IReadOnlyList<UnitDump> Units,
-        IReadOnlyList<string> Unanswered);
+        IReadOnlyList<string> Unanswered)
+    {
+        public int MailboxDepth { get; init; }
+    }
 
     /// <param name="State">The UnitActor's lifecycle state (Locating, PullingImage, ImageBackOff, Creating, ConfigError,
     /// Running, Stopping).</param>
@@ -60,9 +79,15 @@ public static class DumpProtocol
         string? SubState,
         int Restarts,
         DateTimeOffset? LastSignalAt,
-        TimeSpan? RestartDelay);
+        TimeSpan? RestartDelay)
+    {
+        public int MailboxDepth { get; init; }
+    }
 
-    public sealed record PackageQueueDump(PackageJobDump? Current, IReadOnlyList<PackageJobDump> Queued, DateTimeOffset? LastIndexRefresh);
+    public sealed record PackageQueueDump(PackageJobDump? Current, IReadOnlyList<PackageJobDump> Queued, DateTimeOffset? LastIndexRefresh)
+    {
+        public int MailboxDepth { get; init; }
+    }
 
     /// <param name="Image">The apt argument: "name" or "name=version".</param>
     /// <param name="Waiters">How many containers wait for this job (concurrent requests share it).</param>

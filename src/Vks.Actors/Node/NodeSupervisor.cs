@@ -399,6 +399,8 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithStash, IWithTimers
         Receive<RestartFeed>(_ => RunFeed());
         Receive<Terminated>(OnTerminated);
         Receive<DumpProtocol.DumpState>(_ => ReplyDump());
+        // Every pod vks holds, deleted ones included until their units are gone: what a kubelet's /pods lists.
+        Receive<NodeProtocol.ListPods>(_ => Sender.Tell(new NodeProtocol.PodsHeld(_pods.Values.Select(p => p.Latest).ToArray())));
     }
 
     private void Register()
@@ -585,7 +587,7 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithStash, IWithTimers
             _feedTrouble,
             [],
             null,
-            []);
+            []) { MailboxDepth = DumpProtocol.MailboxDepthOf(Context) };
         var pods = _pods.Where(p => p.Value.Actor is not null).Select(p => (Uid: p.Key, Actor: p.Value.Actor!)).ToArray();
         AggregateDumpAsync(dump, pods, _packages).PipeTo(Sender);
     }

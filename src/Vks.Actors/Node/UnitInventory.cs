@@ -19,7 +19,7 @@ internal sealed record UnitInventory(IReadOnlyList<InventoriedUnit> Units, IRead
     {
         var loaded = await systemd.ListUnitsByPatternsAsync([], [Pattern], cancellationToken).ConfigureAwait(false);
         var files = store.ListUnitNames()
-            .Where(name => name.StartsWith(ContainerUnitName.Prefix, StringComparison.Ordinal) && name.EndsWith(ContainerUnitName.Suffix, StringComparison.Ordinal))
+            .Where(ContainerUnitName.HasContainerUnitForm)
             .ToArray();
         var units = new List<InventoriedUnit>();
         var unreadable = new List<string>();
@@ -46,7 +46,7 @@ internal sealed record UnitInventory(IReadOnlyList<InventoriedUnit> Units, IRead
         var fileNames = files.ToHashSet(StringComparer.Ordinal);
         var withoutFile = loaded
             .Select(unit => unit.Name)
-            .Where(name => name.EndsWith(ContainerUnitName.Suffix, StringComparison.Ordinal) && !fileNames.Contains(name))
+            .Where(name => ContainerUnitName.HasContainerUnitForm(name) && !fileNames.Contains(name))
             .Order(StringComparer.Ordinal)
             .ToArray();
         return new UnitInventory(units, unreadable, withoutFile);

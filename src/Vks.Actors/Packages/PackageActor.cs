@@ -8,6 +8,7 @@
 //   IndexRefreshInterval; apt-get install then runs anyway, so a failure carries apt's own error line.
 // - The back-off after a failed install (ImagePullBackOff) is kept per container by the UnitActor, like kubelet's
 //   per-image back-off; this actor only answers each request once.
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Event;
 using Vks.Actors.Debug;
@@ -113,6 +114,8 @@ internal sealed class PackageActor : ReceiveActor
         }
 
         job.Installing = true;
+        job.InstallStartedAt = Stopwatch.GetTimestamp();
+        ActorMetrics.InstallStarted();
         _log.Info("Installing {0}", job.Image.AptArgument);
         foreach (var waiter in job.Waiters)
         {
@@ -131,6 +134,11 @@ internal sealed class PackageActor : ReceiveActor
             }
         }
 
+        if (finished.Job.Installing)
+        {
+            ActorMetrics.InstallFinished(succeeded: finished.Answer is PackageReady, Stopwatch.GetElapsedTime(finished.Job.InstallStartedAt));
+        }
+
         if (finished.Answer is PackagePullFailed failed)
         {
             _log.Warning("{0} could not be installed: {1}", finished.Job.Image.AptArgument, failed.Message);
@@ -146,7 +154,7 @@ internal sealed class PackageActor : ReceiveActor
     }
 
     private DumpProtocol.PackageQueueDump Dump() =>
-        new(_current?.ToDump(), _queued.Select(j => j.ToDump()).ToList(), _lastIndexRefresh);
+        new(_current?.ToDump(), _queued.Select(j => j.ToDump()).ToList(), _lastIndexRefresh) { MailboxDepth = DumpProtocol.MailboxDepthOf(Context) };
 
     private static async Task<Outcome> ProcessAsync(
         IPackageInstaller installer, DebianPackageImage image, PullPolicy policy, bool mayRefreshIndex, IActorRef self, CancellationToken cancellationToken)
@@ -213,6 +221,9 @@ internal sealed class PackageActor : ReceiveActor
         public DateTimeOffset? StartedAt { get; set; }
 
         public bool Installing { get; set; }
+
+        /// <summary>When apt-get install started (a Stopwatch timestamp), for the install duration metric.</summary>
+        public long InstallStartedAt { get; set; }
 
         public bool Serves(EnsurePackage request) => request.Image == Image && request.Policy == Policy;
 

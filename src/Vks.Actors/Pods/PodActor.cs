@@ -411,7 +411,10 @@ internal sealed class PodActor : ReceiveActor, IWithStash, IWithTimers
     {
         var units = _units.ToArray();
         var dump = new DumpProtocol.PodDump(
-            _identity.Namespace, _identity.Name, _identity.Uid, _lifecycle, _written?.Phase, _pod.Metadata?.Generation, [], []);
+            _identity.Namespace, _identity.Name, _identity.Uid, _lifecycle, _written?.Phase, _pod.Metadata?.Generation, [], [])
+        {
+            MailboxDepth = DumpProtocol.MailboxDepthOf(Context),
+        };
         AggregateDumpAsync(dump, units).PipeTo(Sender);
     }
 

@@ -960,7 +960,10 @@ internal sealed class UnitActor : ReceiveActor, IWithStash, IWithTimers
         _state?.SubState,
         (int)Math.Min(int.MaxValue, (_state?.NRestarts ?? 0) + (long)_actorRestarts),
         _lastSignalAt,
-        _isInit ? _initRetryDelay : _restartDelay);
+        _isInit ? _initRetryDelay : _restartDelay)
+    {
+        MailboxDepth = DumpProtocol.MailboxDepthOf(Context),
+    };
 
     private static async Task<UnitFileRead> ReadAsync(UnitFileStore store, string unitName, CancellationToken cancellationToken)
     {

@@ -1,10 +1,12 @@
 // `vks run`: the daemon. Parsing and validation live here; what runs is VksDaemon. The seed's invocation
-// (--enable-node-lease, --certfile, --keyfile) is accepted as is, so existing unit files keep working.
+// (--enable-node-lease, --certfile, --keyfile) is accepted as is, so existing unit files keep working: --certfile and
+// --keyfile are the kubelet's --tls-cert-file and --tls-private-key-file.
 using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
+using Vks.Node.KubeletApi.Certificates;
 using Vks.Node.Nodes;
 
 namespace Vks.App.Cli;
@@ -36,13 +38,32 @@ internal static class RunCommand
         };
         kubeletPort.Validators.Add(result => ValidateRange(result, 1, 65_535));
         var enableNodeLease = new Option<bool>("--enable-node-lease") { Description = "Accepted for compatibility: the node lease is always on" };
-        var certFile = new Option<string?>("--certfile") { Description = "The kubelet API's TLS certificate (accepted; not served yet)" };
-        var keyFile = new Option<string?>("--keyfile") { Description = "The kubelet API's TLS key (accepted; not served yet)" };
+        var certFile = new Option<string?>("--tls-cert-file", "--certfile")
+        {
+            Description = "The kubelet API's TLS certificate (PEM) [default: one requested through the CSR API]",
+        };
+        var keyFile = new Option<string?>("--tls-private-key-file", "--keyfile") { Description = "The kubelet API's TLS private key (PEM)" };
+        var clientCaFile = new Option<string?>("--client-ca-file")
+        {
+            Description = "CA bundle (PEM) that client certificates to the kubelet API must chain to [default: the kubeconfig's CA]",
+        };
+        var pkiDir = new Option<string>("--pki-dir")
+        {
+            Description = "Where the CSR-issued serving certificate is kept",
+            DefaultValueFactory = _ => ServingCertificateStore.DefaultDirectory,
+        };
 
         var command = new Command("run", "Run the node agent: register the node and run its pods as systemd units")
         {
-            kubeconfig, nodeName, nodeIp, disableTaint, maxPods, kubeletPort, enableNodeLease, certFile, keyFile,
+            kubeconfig, nodeName, nodeIp, disableTaint, maxPods, kubeletPort, enableNodeLease, certFile, keyFile, clientCaFile, pkiDir,
         };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(certFile) is null) != (result.GetValue(keyFile) is null))
+            {
+                result.AddError("--tls-cert-file and --tls-private-key-file go together.");
+            }
+        });
         command.SetAction((parse, cancellationToken) =>
         {
             var ip = parse.GetValue(nodeIp);
@@ -54,7 +75,9 @@ internal static class RunCommand
                 parse.GetValue(maxPods),
                 parse.GetValue(kubeletPort),
                 parse.GetValue(certFile),
-                parse.GetValue(keyFile));
+                parse.GetValue(keyFile),
+                parse.GetValue(clientCaFile),
+                parse.GetRequiredValue(pkiDir));
             return run(options, cancellationToken);
         });
         return command;

@@ -1,8 +1,9 @@
 // `vks run`: connects to systemd and the API server, then hosts the actor tree (Akka.Hosting on the generic host)
-// with the adapters from Wiring/, the readiness and watchdog notifications, and the debug socket.
+// with the adapters from Wiring/, the readiness and watchdog notifications, the debug socket and the kubelet API.
 // Crash-only: when the systemd connection is beyond repair (SystemdManager.Completion ends), vks exits non-zero and
 // systemd restarts it (Restart=always); the new process adopts every running unit.
 using System.Globalization;
+using System.Net;
 using Akka.Hosting;
 using k8s;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,6 +16,9 @@ using Vks.Actors.Packages;
 using Vks.App.Cli;
 using Vks.App.Debug;
 using Vks.App.Wiring;
+using Vks.Node.KubeletApi.Metrics;
+using Vks.Node.KubeletApi.Server;
+using Vks.Node.Kubernetes;
 using Vks.Node.Nodes;
 using Vks.Systemd.DBus;
 using Vks.Systemd.Manager;
@@ -47,15 +51,14 @@ internal static class VksDaemon
 
     private static async Task<int> RunNodeAsync(RunOptions options, Serilog.ILogger logger, SystemdNotifier notifier, CancellationToken cancellationToken)
     {
+        // First: the instruments count only while the exporter listens, and /metrics should cover start-up too.
+        using var metrics = new VksMetricsExporter();
         var kubeconfig = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
         var apiServer = ApiServerAddress.Parse(kubeconfig.Host);
-        using var client = new Kubernetes(kubeconfig);
+        using var client = new Kubernetes(kubeconfig, new KubernetesApiMetricsHandler());
         var host = new HostFactsReader();
-        var nodeName = options.NodeName ?? NodeNameOf(host.ReadFacts().Hostname);
-        if (options.CertFile is not null || options.KeyFile is not null)
-        {
-            logger.Information("--certfile and --keyfile are accepted; the kubelet API they are for is not served yet");
-        }
+        var facts = host.ReadFacts();
+        var nodeName = options.NodeName ?? NodeNameOf(facts.Hostname);
 
         // The connection retries until the system bus answers; say what vks waits for, should it wait.
         logger.Information("Connecting to systemd on the system bus");
@@ -88,7 +91,10 @@ internal static class VksDaemon
             "vks {Version} starting as node {NodeName} (systemd {SystemdVersion}, API server {ApiServer})",
             VksCommandLine.Version, nodeName, systemdVersion, kubeconfig.Host);
 
-        using var daemon = BuildHost(settings, ports, logger, notifier);
+        var kubeletApi = new KubeletApiSettings(
+            nodeName, [IPAddress.Parse(NodeBuilder.InternalIp(settings.Node, facts))], facts.Hostname);
+        using var daemon = BuildHost(settings, ports, logger, notifier,
+            services => KubeletApiHosting.Create(options, kubeletApi, kubeconfig, client, systemd, metrics, services));
         var running = daemon.RunAsync(cancellationToken);
         if (await Task.WhenAny(running, systemd.Completion).ConfigureAwait(false) == running)
         {
@@ -102,7 +108,9 @@ internal static class VksDaemon
         return 1;
     }
 
-    private static IHost BuildHost(NodeSupervisorSettings settings, NodePorts ports, Serilog.ILogger logger, SystemdNotifier notifier)
+    private static IHost BuildHost(
+        NodeSupervisorSettings settings, NodePorts ports, Serilog.ILogger logger, SystemdNotifier notifier,
+        Func<IServiceProvider, KubeletServer> kubeletServer)
     {
         // No defaults: no appsettings.json from the working directory, no DOTNET_ variables; a root daemon takes its
         // configuration from its command line only.
@@ -122,10 +130,13 @@ internal static class VksDaemon
                 system.EventStream.Subscribe(readiness, typeof(NodeProtocol.NodeSynced));
             })
             .WithVksNode(settings, _ => ports));
+        builder.Services.AddSingleton(kubeletServer);
+        builder.Services.AddHostedService(services => services.GetRequiredService<KubeletServer>());
         builder.Services.AddHostedService(services => new DebugSocketServer(
             services.GetRequiredService<IRequiredActor<NodeSupervisorMarker>>(),
             DebugSocket.DefaultPath,
-            services.GetRequiredService<ILogger<DebugSocketServer>>()));
+            services.GetRequiredService<ILogger<DebugSocketServer>>(),
+            () => services.GetRequiredService<KubeletServer>().Status));
         // Registered last, so stopped first: STOPPING=1 goes out as soon as the stop begins.
         builder.Services.AddHostedService(_ => new WatchdogPinger(notifier));
         return builder.Build();

@@ -12,8 +12,10 @@ using Vks.Actors.Debug;
 
 namespace Vks.App.Debug;
 
+/// <param name="kubeletApiStatus">The kubelet API's state for the dump; null when there is none to show.</param>
 internal sealed partial class DebugSocketServer(
-    IRequiredActor<NodeSupervisorMarker> supervisor, string socketPath, ILogger<DebugSocketServer> logger) : BackgroundService
+    IRequiredActor<NodeSupervisorMarker> supervisor, string socketPath, ILogger<DebugSocketServer> logger, Func<string>? kubeletApiStatus = null)
+    : BackgroundService
 {
     // The supervisor waits DumpProtocol.ChildTimeout for each layer (pods, then their units); leave room for both.
     private static readonly TimeSpan AskTimeout = TimeSpan.FromSeconds(10);
@@ -49,6 +51,7 @@ internal sealed partial class DebugSocketServer(
         {
             var actor = await supervisor.GetAsync(cancellationToken).ConfigureAwait(false);
             var dump = await actor.Ask<DumpProtocol.NodeDump>(DumpProtocol.DumpState.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
+            dump = dump with { KubeletApi = kubeletApiStatus?.Invoke() };
             await using var stream = new NetworkStream(client, ownsSocket: false);
             await JsonSerializer.SerializeAsync(stream, dump, DebugSocket.Json, cancellationToken).ConfigureAwait(false);
         }

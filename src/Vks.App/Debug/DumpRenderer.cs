@@ -16,6 +16,10 @@ internal static class DumpRenderer
         Line(text, 1, $"lease renewed {Time(node.LeaseRenewedAt)}{(node.LeaseAge is { } age ? $" ({Duration(age)} ago)" : "")}");
         Line(text, 1, $"status patched {Time(node.StatusPatchedAt)}");
         Line(text, 1, $"watch resourceVersion={node.WatchResourceVersion ?? "-"}{(node.WatchTrouble is { } trouble ? $"  trouble: {trouble}" : "")}");
+        if (node.KubeletApi is { } kubeletApi)
+        {
+            Line(text, 1, $"kubelet API {kubeletApi}");
+        }
         Unanswered(text, 1, node.Unanswered);
 
         Line(text, 0, $"pods ({node.Pods.Count})");

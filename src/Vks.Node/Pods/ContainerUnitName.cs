@@ -45,6 +45,18 @@ public static class ContainerUnitName
         return Prefix + TruncateEscaped(body, room) + "." + hash + Suffix;
     }
 
+    /// <summary>
+    /// Whether a unit name has the form of a container unit. vks' own unit, vks.service, starts with the prefix and
+    /// ends with the suffix too, but has nothing between them.
+    /// </summary>
+    public static bool HasContainerUnitForm(string unitName)
+    {
+        ArgumentNullException.ThrowIfNull(unitName);
+        return unitName.Length > Prefix.Length + Suffix.Length
+            && unitName.StartsWith(Prefix, StringComparison.Ordinal)
+            && unitName.EndsWith(Suffix, StringComparison.Ordinal);
+    }
+
     // Cuts escaped text to at most maxLength characters without splitting a "\xNN" escape.
     private static string TruncateEscaped(string escaped, int maxLength)
     {

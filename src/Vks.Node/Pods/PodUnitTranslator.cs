@@ -14,6 +14,9 @@ public static class PodUnitTranslator
     public const string ServicePortVariable = "KUBERNETES_SERVICE_PORT";
     public const string HostnameVariable = "HOSTNAME";
 
+    /// <summary>The journal field that carries the pod's UID on every line of its containers (LogExtraFields=).</summary>
+    public const string PodUidJournalField = "VKS_POD_UID";
+
     // The API server's default when a pod leaves terminationGracePeriodSeconds out.
     private const long DefaultGracePeriodSeconds = 30;
 
@@ -53,7 +56,7 @@ public static class PodUnitTranslator
 
         try
         {
-            var built = Build(spec, container, isInit, image, context);
+            var built = Build(spec, container, isInit, image, podUid, context);
             if (built.Error is not null)
             {
                 return ConfigError(built.Error);
@@ -83,7 +86,7 @@ public static class PodUnitTranslator
 
     private sealed record BuildResult(IReadOnlyList<UnitDirective>? Service, string? Error);
 
-    private static BuildResult Build(V1PodSpec spec, V1Container container, bool isInit, ImageReference image, PodUnitContext context)
+    private static BuildResult Build(V1PodSpec spec, V1Container container, bool isInit, ImageReference image, string podUid, PodUnitContext context)
     {
         if (isInit && container.RestartPolicy == "Always")
         {
@@ -215,6 +218,18 @@ public static class PodUnitTranslator
         service.Add(UnitDirective.Plain("StandardOutput", "journal"));
         service.Add(UnitDirective.Plain("StandardError", "journal"));
         service.Add(UnitDirective.Plain("SyslogIdentifier", container.Name));
+        // A pod created again under the same name gets the same unit name; its UID on every line keeps `kubectl logs`
+        // from showing the old pod's lines. One word: systemd unquotes it and C-unescapes it, as Environment=.
+        service.Add(UnitDirective.Word("LogExtraFields", PodUidJournalField + "=" + podUid));
+        // journald's default rate limit (10,000 lines per 30 s per unit) would silently drop a chatty container's lines,
+        // which a kubelet never does. A unit cannot switch it off (0 means "journald's default"), so the burst is set
+        // beyond what any container writes in a second; journald's disk limits still bound the journal.
+        service.Add(UnitDirective.Plain("LogRateLimitIntervalSec", "1s"));
+        service.Add(UnitDirective.Plain("LogRateLimitBurst", "1000000"));
+        // The kubelet API's /stats read CPUUsageNSec and MemoryCurrent. systemd keeps CPU accounting off by default on
+        // cgroup v1 and hybrid hosts, and an admin's system.conf may turn memory accounting off; the pod asks for both.
+        service.Add(UnitDirective.Plain("CPUAccounting", "yes"));
+        service.Add(UnitDirective.Plain("MemoryAccounting", "yes"));
         return new BuildResult(service, null);
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Vks.Systemd.DBus;
 
 /// <summary>Method calls: serial ↔ reply correlation, timeouts, cancellation, error replies.</summary>
@@ -57,6 +59,7 @@ public sealed partial class DBusConnection
 
         var pending = new TaskCompletionSource<Message>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pendingCalls[serial] = pending;
+        long sentAt = Stopwatch.GetTimestamp();
         try
         {
             // Registered before the check: Close sets the flag before it fails what is registered, so a call
@@ -69,6 +72,7 @@ public sealed partial class DBusConnection
             throw;
         }
 
+        SystemdMetrics.CallSent(@interface, member);
         TimeSpan limit = timeout ?? _options.CallTimeout;
         Message reply;
         try
@@ -78,15 +82,29 @@ public sealed partial class DBusConnection
         catch (TimeoutException)
         {
             _pendingCalls.TryRemove(serial, out _);
+            SystemdMetrics.CallFailed(@interface, member, "timeout");
             throw new TimeoutException($"{@interface}.{member} on {destination} {path} got no reply within {limit}.");
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            // Not an error of the call: its caller stopped waiting.
             _pendingCalls.TryRemove(serial, out _);
             throw;
         }
+        catch (DBusConnectionClosedException)
+        {
+            SystemdMetrics.CallFailed(@interface, member, "closed");
+            throw;
+        }
 
-        return reply.Type == MessageType.Error ? throw ToException(reply) : reply;
+        SystemdMetrics.CallAnswered(@interface, member, Stopwatch.GetElapsedTime(sentAt));
+        if (reply.Type == MessageType.Error)
+        {
+            SystemdMetrics.CallFailed(@interface, member, reply.ErrorName!);
+            throw ToException(reply);
+        }
+
+        return reply;
     }
 
     private static DBusErrorException ToException(Message error)

@@ -220,6 +220,7 @@ public sealed partial class DBusConnection : IDBusConnection, IAsyncDisposable
 
                 break;
             case MessageType.Signal:
+                SystemdMetrics.SignalReceived(message.Interface, message.Member);
                 DispatchSignal(message);
                 break;
             case MessageType.MethodCall:

@@ -53,7 +53,7 @@ public sealed record JournalEntry(DateTimeOffset Timestamp, ReadOnlyMemory<byte>
     // journalctl prints a field as a string, as an array of byte values when it is not printable UTF-8, as
     // null when it is too large (not with --all), and as an array of those when the field repeats; for a
     // repeated field the first value is taken.
-    private static byte[]? FirstValue(JsonElement entry, string field)
+    internal static byte[]? FirstValue(JsonElement entry, string field)
     {
         if (!entry.TryGetProperty(field, out var value))
         {

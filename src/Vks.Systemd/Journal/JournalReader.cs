@@ -1,28 +1,15 @@
-// Streams a unit's log for `kubectl logs` by running journalctl as a child process and parsing its JSON
-// output. Only validated values reach journalctl's command line, and never in an option's place: the unit
-// and invocation become "FIELD=value" matches after "--". When the caller stops reading (cancellation, or
-// leaving an `await foreach`), journalctl is killed and reaped before the enumeration completes.
+// Streams journal entries (for `kubectl logs`) by running journalctl as a child process and parsing its JSON
+// output line by line as it comes: nothing is buffered whole. No shell is involved and only validated values reach
+// journalctl's command line, never in an option's place: matches are "FIELD=value" arguments after "--". When the
+// caller stops reading (cancellation, or leaving an `await foreach`), journalctl is killed and reaped before the
+// enumeration completes.
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
 
 namespace Vks.Systemd.Journal;
-
-/// <param name="UnitName">The unit whose processes wrote the entries (_SYSTEMD_UNIT=).</param>
-public sealed record JournalQuery(string UnitName)
-{
-    /// <summary>Only entries of this run of the unit (32 hex digits, as systemd prints an InvocationID).</summary>
-    public string? InvocationId { get; init; }
-
-    /// <summary>Only the last N entries (kubectl logs --tail).</summary>
-    public int? Tail { get; init; }
-
-    /// <summary>Only entries from this time on (kubectl logs --since / --since-time).</summary>
-    public DateTimeOffset? Since { get; init; }
-
-    /// <summary>Keep reading new entries until cancelled (kubectl logs -f).</summary>
-    public bool Follow { get; init; }
-}
 
 public sealed class JournalReader
 {
@@ -50,57 +37,42 @@ public sealed class JournalReader
         _journalctl = journalctl;
     }
 
+    /// <summary>The entries <paramref name="query"/> selects, oldest first.</summary>
     public async IAsyncEnumerable<JournalEntry> ReadAsync(JournalQuery query, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var start = new ProcessStartInfo(_journalctl)
+        var arguments = BuildArguments(query, _directory);
+        await foreach (var line in ReadLinesAsync(arguments, cancellationToken).ConfigureAwait(false))
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            RedirectStandardInput = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in BuildArguments(query, _directory))
-        {
-            start.ArgumentList.Add(argument);
+            yield return JournalEntry.ParseJson(line);
         }
+    }
 
-        cancellationToken.ThrowIfCancellationRequested();
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {_journalctl}.");
-        try
+    /// <summary>
+    /// The runs (invocation IDs, 32 lower-case hex digits) of <paramref name="unitName"/>, newest first, each once.
+    /// A run is seen through the entries of the unit's processes that also match <paramref name="matches"/>, and
+    /// through the service manager's own messages about the unit ("Started", "Main process exited", ...), which
+    /// name the run in INVOCATION_ID: so a run that logged nothing itself is still seen. Stop reading as soon as
+    /// the run you look for has come by; the rest of the journal is then not read.
+    /// </summary>
+    public async IAsyncEnumerable<string> ReadRunsNewestFirstAsync(
+        string unitName,
+        IReadOnlyList<JournalMatch> matches,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var arguments = BuildRunArguments(unitName, matches, _directory);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var line in ReadLinesAsync(arguments, cancellationToken).ConfigureAwait(false))
         {
-            // journalctl reads nothing; a closed stdin keeps it from inheriting the daemon's.
-            process.StandardInput.Close();
-            var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
-            var lines = new LineReader(process.StandardOutput.BaseStream, MaxLineBytes);
-            while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            if (RunOf(line) is { } run && seen.Add(run))
             {
-                if (line.Length > 0)
-                {
-                    yield return JournalEntry.ParseJson(line);
-                }
+                yield return run;
             }
-
-            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            if (process.ExitCode != 0)
-            {
-                throw new JournalReadException(
-                    $"journalctl exited with code {process.ExitCode}: {(await errors.ConfigureAwait(false)).Trim()}");
-            }
-        }
-        finally
-        {
-            await StopAsync(process).ConfigureAwait(false);
         }
     }
 
     internal static IReadOnlyList<string> BuildArguments(JournalQuery query, string? directory)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (!Units.SystemdEscaping.IsValidUnitName(query.UnitName))
-        {
-            throw new ArgumentException($"'{query.UnitName}' is not a valid unit name.", nameof(query));
-        }
-
         var arguments = new List<string>
         {
             "--output=json",
@@ -114,6 +86,16 @@ public sealed class JournalReader
         if (directory is not null)
         {
             arguments.Add("--directory=" + directory);
+        }
+
+        if (query.AfterCursor is { } cursor)
+        {
+            if (cursor.Length == 0 || cursor.Contains('\0', StringComparison.Ordinal))
+            {
+                throw new ArgumentException("A journal cursor is neither empty nor holds NUL.", nameof(query));
+            }
+
+            arguments.Add("--after-cursor=" + cursor);
         }
 
         if (query.Tail is { } tail)
@@ -144,18 +126,110 @@ public sealed class JournalReader
         }
 
         arguments.Add("--");
-        arguments.Add("_SYSTEMD_UNIT=" + query.UnitName);
+        arguments.AddRange(query.Matches.Select(m => m.ToArgument()));
         if (query.InvocationId is { } invocation)
         {
-            if (invocation.Length != 32 || !invocation.All(char.IsAsciiHexDigit))
-            {
-                throw new ArgumentException($"'{invocation}' is not an invocation ID (32 hex digits).", nameof(query));
-            }
-
-            arguments.Add("_SYSTEMD_INVOCATION_ID=" + invocation.ToLowerInvariant());
+            arguments.Add(JournalMatch.Invocation(invocation).ToArgument());
         }
 
         return arguments;
+    }
+
+    internal static IReadOnlyList<string> BuildRunArguments(string unitName, IReadOnlyList<JournalMatch> matches, string? directory)
+    {
+        var unit = JournalMatch.Unit(unitName);
+        ArgumentNullException.ThrowIfNull(matches);
+        var arguments = new List<string>
+        {
+            "--output=json",
+            // _PID tells the service manager's messages (pid 1) from the unit's own.
+            "--output-fields=_PID,INVOCATION_ID,_SYSTEMD_INVOCATION_ID",
+            "--reverse",
+            "--no-pager",
+            "--quiet",
+        };
+        if (directory is not null)
+        {
+            arguments.Add("--directory=" + directory);
+        }
+
+        arguments.Add("--");
+        arguments.Add(unit.ToArgument());
+        arguments.AddRange(matches.Select(m => m.ToArgument()));
+        // "+" ORs the two groups: the unit's entries, or pid 1's messages about the unit. _PID is set by journald
+        // from the sender's credentials, so no process of the unit can pose as pid 1.
+        arguments.Add("+");
+        arguments.Add("_PID=1");
+        arguments.Add(new JournalMatch("UNIT", unitName).ToArgument());
+        return arguments;
+    }
+
+    // The run one line of BuildRunArguments' output belongs to. Only pid 1's INVOCATION_ID is believed: any process
+    // can log a field of that name, while _SYSTEMD_INVOCATION_ID is set by journald.
+    internal static string? RunOf(ReadOnlyMemory<byte> line)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(line);
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw new FormatException("A journal entry must be a JSON object.");
+            }
+
+            var fromManager = JournalEntry.FirstValue(root, "_PID") is { } pid && pid.AsSpan().SequenceEqual("1"u8);
+            var run = JournalEntry.FirstValue(root, fromManager ? "INVOCATION_ID" : "_SYSTEMD_INVOCATION_ID") is { } value
+                ? Encoding.UTF8.GetString(value)
+                : null;
+            return run is not null && JournalMatch.IsInvocationId(run) ? run.ToLowerInvariant() : null;
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException("A journalctl output line is not valid JSON.", e);
+        }
+    }
+
+    private async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadLinesAsync(IReadOnlyList<string> arguments, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(_journalctl)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {_journalctl}.");
+        try
+        {
+            // journalctl reads nothing; a closed stdin keeps it from inheriting the daemon's.
+            process.StandardInput.Close();
+            var errors = process.StandardError.ReadToEndAsync(CancellationToken.None);
+            var lines = new LineReader(process.StandardOutput.BaseStream, MaxLineBytes);
+            while (await lines.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+            {
+                if (line.Length > 0)
+                {
+                    yield return line;
+                }
+            }
+
+            await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            if (process.ExitCode != 0)
+            {
+                throw new JournalReadException(
+                    $"journalctl exited with code {process.ExitCode}: {(await errors.ConfigureAwait(false)).Trim()}");
+            }
+        }
+        finally
+        {
+            await StopAsync(process).ConfigureAwait(false);
+        }
     }
 
     private static async Task StopAsync(Process process)

@@ -1,4 +1,5 @@
-// Turns systemd's property values (a{sv} from GetAll and PropertiesChanged) into UnitState and UnitResourceUsage.
+// Turns systemd's property values (a{sv} from GetAll and PropertiesChanged) into UnitState, UnitResourceUsage and
+// ServiceResources.
 // Every value is checked for the D-Bus type systemd documents: a property with another type, or a missing one, is
 // a FormatException naming it, never a silently wrong number.
 using Vks.Systemd.DBus;
@@ -55,6 +56,18 @@ internal static class UnitPropertyDecoder
             TasksCurrent: Counter(service, "TasksCurrent"),
             IOReadBytes: Counter(service, "IOReadBytes"),
             IOWriteBytes: Counter(service, "IOWriteBytes"));
+    }
+
+    /// <summary>A service's counters, its cgroup and the start of its current run, from the properties of its Service
+    /// interface: what a stats reading needs, in one GetAll.</summary>
+    public static ServiceResources DecodeServiceResources(IReadOnlyDictionary<string, Variant> service)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        string controlGroup = String(service, "ControlGroup");
+        return new ServiceResources(
+            Usage: DecodeResourceUsage(service),
+            ControlGroup: controlGroup.Length == 0 ? null : controlGroup,
+            StartedAt: Timestamp(service, "ExecMainStartTimestamp"));
     }
 
     public static UnitLoadState ParseLoadState(string text) => text switch

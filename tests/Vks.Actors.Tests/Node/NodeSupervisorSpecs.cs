@@ -143,11 +143,15 @@ public sealed class NodeSupervisorSpecs(ITestOutputHelper output) : ActorSpec(ou
         await _feed.EmitAsync(new PodFeedChange(pod));
         AwaitAssert(() => Assert.Equal(1, Systemd.CountOf("start " + unitName)));
         AwaitAssert(() => Assert.Equal("Running", Kubernetes.StatusesOf(Uid).LastOrDefault()?.Phase));
+        node.Tell(NodeProtocol.ListPods.Instance);
+        Assert.Equal(Uid, Assert.Single(ExpectMsg<NodeProtocol.PodsHeld>().Pods).Metadata.Uid);
 
         await _feed.EmitAsync(new PodFeedRemoval(Deleted(pod, 0)));
 
         AwaitAssert(() => Assert.False(UnitFileExists(unitName)));
         AwaitAssert(() => Assert.Empty(DumpOf<DumpProtocol.NodeDump>(node).Pods));
+        node.Tell(NodeProtocol.ListPods.Instance);
+        Assert.Empty(ExpectMsg<NodeProtocol.PodsHeld>().Pods);
         Assert.Empty(Kubernetes.Deletes);
 
         // A late event for the finished pod does not bring it back.

@@ -12,7 +12,7 @@ public sealed class RunCommandTests
         var (exit, options, _) = await RunAsync("run", "--kubeconfig", "/etc/vks/kubeconfig");
 
         Assert.Equal(0, exit);
-        Assert.Equal(new RunOptions("/etc/vks/kubeconfig", null, null, false, 110, 10250, null, null), options);
+        Assert.Equal(new RunOptions("/etc/vks/kubeconfig", null, null, false, 110, 10250, null, null, null, "/var/lib/vks/pki"), options);
     }
 
     [Fact]
@@ -20,10 +20,11 @@ public sealed class RunCommandTests
     {
         var (exit, options, _) = await RunAsync(
             "run", "--kubeconfig", "k", "--node-name", "node-1.example", "--node-ip", "fd00::5", "--disable-taint",
-            "--max-pods", "20", "--kubelet-port", "10255");
+            "--max-pods", "20", "--kubelet-port", "10255", "--tls-cert-file", "c.pem", "--tls-private-key-file", "k.pem",
+            "--client-ca-file", "ca.pem", "--pki-dir", "/srv/pki");
 
         Assert.Equal(0, exit);
-        Assert.Equal(new RunOptions("k", "node-1.example", IPAddress.Parse("fd00::5"), true, 20, 10255, null, null), options);
+        Assert.Equal(new RunOptions("k", "node-1.example", IPAddress.Parse("fd00::5"), true, 20, 10255, "c.pem", "k.pem", "ca.pem", "/srv/pki"), options);
     }
 
     [Fact]
@@ -33,8 +34,20 @@ public sealed class RunCommandTests
             "run", "--kubeconfig", "k", "--enable-node-lease", "--certfile", "/etc/vks/tls.crt", "--keyfile", "/etc/vks/tls.key");
 
         Assert.Equal(0, exit);
-        Assert.Equal("/etc/vks/tls.crt", options!.CertFile);
-        Assert.Equal("/etc/vks/tls.key", options.KeyFile);
+        Assert.Equal("/etc/vks/tls.crt", options!.TlsCertFile);
+        Assert.Equal("/etc/vks/tls.key", options.TlsPrivateKeyFile);
+    }
+
+    [Theory]
+    [InlineData("--tls-cert-file")]
+    [InlineData("--tls-private-key-file")]
+    public async Task A_serving_certificate_without_its_key_or_a_key_without_its_certificate_is_refused(string flag)
+    {
+        var (exit, options, error) = await RunAsync("run", "--kubeconfig", "k", flag, "/etc/vks/tls.pem");
+
+        Assert.NotEqual(0, exit);
+        Assert.Null(options);
+        Assert.Contains("go together", error, StringComparison.Ordinal);
     }
 
     [Fact]

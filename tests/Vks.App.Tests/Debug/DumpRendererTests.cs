@@ -68,4 +68,14 @@ public sealed class DumpRendererTests
         Assert.Contains("(2m5s ago)", minutes, StringComparison.Ordinal);
         Assert.Contains("(3h5m ago)", hours, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void The_kubelet_api_state_shows_under_the_node_when_the_app_filled_it_in()
+    {
+        var waiting = DumpRenderer.Render(SampleDumps.Node() with { KubeletApi = "not serving: waiting for approval of CSR csr-abc" });
+        var none = DumpRenderer.Render(SampleDumps.Node());
+
+        Assert.Contains("\n  kubelet API not serving: waiting for approval of CSR csr-abc\n", waiting, StringComparison.Ordinal);
+        Assert.DoesNotContain("kubelet API", none, StringComparison.Ordinal);
+    }
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 
 namespace Vks.E2E.Testbed;
 
@@ -42,12 +41,10 @@ public static class ProcessRunner
         }
 
         using var process = Process.Start(info) ?? throw new InvalidOperationException($"cannot start {fileName}");
-        var stdout = new StringBuilder();
-        var stderr = new StringBuilder();
-        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { lock (stdout) { stdout.AppendLine(e.Data); } } };
-        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { lock (stderr) { stderr.AppendLine(e.Data); } } };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        // Read as raw text, not line by line: what a program prints is what the test sees, a missing final newline
+        // included (kubectl logs --limit-bytes cuts lines).
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         if (stdin is not null)
         {
             await process.StandardInput.WriteAsync(stdin);
@@ -63,10 +60,8 @@ public static class ProcessRunner
         {
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
-            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}.\nstderr:\n{stderr}");
+            throw new TimeoutException($"{fileName} {string.Join(' ', info.ArgumentList)} did not finish within {timeout}.\nstderr:\n{await stderr}");
         }
-        // The parameterless wait also drains the redirected streams.
-        await process.WaitForExitAsync();
-        return new ProcessResult(process.ExitCode, stdout.ToString(), stderr.ToString());
+        return new ProcessResult(process.ExitCode, await stdout, await stderr);
     }
 }

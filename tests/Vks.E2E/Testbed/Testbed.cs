@@ -19,6 +19,10 @@ public sealed class Testbed(string name)
     /// <summary>The pid (in the host's namespace) of the machine's systemd.</summary>
     public int LeaderPid => int.Parse(ReadState()["LEADER_PID"], System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>The kubelet API port vks gets in this testbed (testbeds share the host's network); recorded by
+    /// scripts/testbed install-vks.</summary>
+    public int KubeletPort => int.Parse(ReadState()["KUBELET_PORT"], System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>A path on the host that leads into the machine's file system.</summary>
     public string MachinePath(string pathInMachine) => $"/proc/{LeaderPid}/root{pathInMachine}";
 
@@ -34,6 +38,9 @@ public sealed class Testbed(string name)
     /// <summary>Runs a command inside the machine.</summary>
     public Task<ProcessResult> ExecAsync(params string[] command) =>
         ScriptAsync(CommandTimeout, ["exec", "--", .. command]);
+
+    /// <summary>Installs a vks build (a dotnet publish output) into the machine and starts it under systemd.</summary>
+    public Task<ProcessResult> InstallVksAsync(string build) => ScriptAsync(CommandTimeout, "install-vks", build);
 
     /// <summary>Runs kubectl as the cluster admin.</summary>
     public Task<ProcessResult> KubectlAsync(params string[] arguments) =>

@@ -57,6 +57,16 @@ public sealed class ContainerUnitNameTests
             Assert.True(SystemdEscaping.IsValidUnitName(name), name);
             Assert.StartsWith("vks.", name, StringComparison.Ordinal);
             Assert.EndsWith(".service", name, StringComparison.Ordinal);
+            Assert.True(ContainerUnitName.HasContainerUnitForm(name), name);
             Assert.NotEqual(name, ContainerUnitName.For(podNamespace, pod, TestPods.Uid, container + "x"));
         });
+
+    [Theory]
+    [InlineData("vks.service")]
+    [InlineData("vks.socket")]
+    [InlineData("vksx.default.web.main.service")]
+    [InlineData("other.default.web.main.service")]
+    [InlineData("vks.default.web.main.scope")]
+    public void Vks_own_unit_and_foreign_units_do_not_have_the_container_unit_form(string unitName) =>
+        Assert.False(ContainerUnitName.HasContainerUnitForm(unitName));
 }

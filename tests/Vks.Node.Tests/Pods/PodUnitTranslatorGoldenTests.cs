@@ -43,6 +43,11 @@ public sealed class PodUnitTranslatorGoldenTests : IDisposable
         StandardOutput=journal
         StandardError=journal
         SyslogIdentifier=uptimed
+        LogExtraFields=VKS_POD_UID=6f1c1c9e-1b7e-4a55-9d57-0d3f2f8c7a11
+        LogRateLimitIntervalSec=1s
+        LogRateLimitBurst=1000000
+        CPUAccounting=yes
+        MemoryAccounting=yes
 
         [X-Kubernetes]
         Namespace=default
@@ -93,6 +98,11 @@ public sealed class PodUnitTranslatorGoldenTests : IDisposable
         StandardOutput=journal
         StandardError=journal
         SyslogIdentifier=main
+        LogExtraFields=VKS_POD_UID=6f1c1c9e-1b7e-4a55-9d57-0d3f2f8c7a11
+        LogRateLimitIntervalSec=1s
+        LogRateLimitBurst=1000000
+        CPUAccounting=yes
+        MemoryAccounting=yes
 
         [X-Kubernetes]
         Namespace=batch
@@ -133,6 +143,11 @@ public sealed class PodUnitTranslatorGoldenTests : IDisposable
         StandardOutput=journal
         StandardError=journal
         SyslogIdentifier=wait
+        LogExtraFields=VKS_POD_UID=6f1c1c9e-1b7e-4a55-9d57-0d3f2f8c7a11
+        LogRateLimitIntervalSec=1s
+        LogRateLimitBurst=1000000
+        CPUAccounting=yes
+        MemoryAccounting=yes
 
         [X-Kubernetes]
         Namespace=default

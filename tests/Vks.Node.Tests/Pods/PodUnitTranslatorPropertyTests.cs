@@ -18,7 +18,8 @@ public sealed class PodUnitTranslatorPropertyTests
     private static readonly string[] AllowedServiceKeys =
     [
         "Type", "ExecStart", "Environment", "Restart", "RestartSec", "KillMode", "TimeoutStopSec", "SendSIGKILL",
-        "OOMPolicy", "StandardOutput", "StandardError", "SyslogIdentifier",
+        "OOMPolicy", "StandardOutput", "StandardError", "SyslogIdentifier", "LogExtraFields",
+        "LogRateLimitIntervalSec", "LogRateLimitBurst", "CPUAccounting", "MemoryAccounting",
     ];
 
     [Property(MaxTest = Runs)]
@@ -91,6 +92,27 @@ public sealed class PodUnitTranslatorPropertyTests
                 SystemdEscaping.ParsePlainValue(Assert.Single(unit.FindSection("Unit")!.ValuesOf("Description"))));
             Assert.Equal(containerName, SystemdEscaping.ParsePlainValue(Assert.Single(unit.FindSection("Service")!.ValuesOf("SyslogIdentifier"))));
             Assert.True(SystemdEscaping.IsValidUnitName(((ContainerUnit)translation).UnitName));
+        });
+
+    [Property(MaxTest = Runs)]
+    public Property A_hostile_pod_UID_becomes_exactly_one_journal_field_or_fails_the_container() =>
+        Prop.ForAll(HostileStrings.Any, tail =>
+        {
+            var uid = "u" + tail;
+            var pod = TestPods.Pod("p", TestPods.Container("c", "/usr/bin/env"));
+            pod.Metadata.Uid = uid;
+
+            var translation = PodUnitTranslator.Translate(pod, "c", TestPods.Context());
+
+            if (HostileStrings.HasNulOrLoneSurrogate(uid))
+            {
+                Assert.Equal(TranslationFailure.CreateContainerConfigError, TestPods.Failure(translation).Reason);
+                return;
+            }
+
+            // systemd reads LogExtraFields= as words (unquoted, C-unescaped, specifiers expanded), like the decoder.
+            var field = Assert.Single(Render(translation).FindSection("Service")!.ValuesOf("LogExtraFields"));
+            Assert.Equal(PodUnitTranslator.PodUidJournalField + "=" + uid, SystemdEscaping.ParseWord(field));
         });
 
     [Property(MaxTest = Runs)]

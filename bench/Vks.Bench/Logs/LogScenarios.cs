@@ -1,0 +1,120 @@
+// The ways of reading the same container log that the benchmark compares, from what a user runs (kubectl logs) down
+// to its parts: the API server's log endpoint and the kubelet API called directly over warm HTTPS connections, the
+// journalctl query vks runs, journalctl -u as an operator runs it (inside the machine and straight from the host), and
+// vks's journal reader (journalctl's JSON output, parsed) in this process.
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using Vks.Systemd.Journal;
+
+namespace Vks.Bench.Logs;
+
+/// <summary>One way of reading the log: returns the times, sizes and line count; CPU is filled in by the caller.</summary>
+internal sealed record LogScenario(string Name, Func<Task<(TimeSpan FirstByte, TimeSpan Total, long Bytes, long Lines)>> ReadAsync);
+
+internal static class LogScenarios
+{
+    private const string Kubectl = "kubectl";
+
+    public static IReadOnlyList<LogScenario> All(LogTestbed testbed, LogPod pod, HttpClient apiServer, HttpClient kubelet)
+    {
+        string hostJournal = HostJournalDirectory(testbed);
+        string[] kubectlLogs = ["--kubeconfig", testbed.AdminKubeconfig, "--namespace", pod.Namespace, "logs", LogPod.PodName, "--container", LogPod.ContainerName];
+        string[] cat = ["--unit", pod.Unit, "--output=cat", "--no-pager", "--quiet"];
+        return
+        [
+            new("kubectl logs", () => ProcessAsync(LogTestbed.Command(Kubectl, kubectlLogs))),
+            new("kubectl logs --tail=100", () => ProcessAsync(LogTestbed.Command(Kubectl, [.. kubectlLogs, "--tail=100"]))),
+            new("kubectl logs --timestamps", () => ProcessAsync(LogTestbed.Command(Kubectl, [.. kubectlLogs, "--timestamps"]))),
+            new(
+                "API server GET pods/log (HTTP/2, warm connection)",
+                () => HttpAsync(apiServer, new Uri(testbed.ApiServer, $"/api/v1/namespaces/{pod.Namespace}/pods/{LogPod.PodName}/log?container={LogPod.ContainerName}"), HttpVersion.Version20)),
+            new(
+                "kubelet API GET /containerLogs directly (HTTP/1.1, warm connection)",
+                () => HttpAsync(kubelet, new Uri($"https://127.0.0.1:10250/containerLogs/{pod.Namespace}/{LogPod.PodName}/{LogPod.ContainerName}"), HttpVersion.Version11)),
+            new("journalctl --output=json, vks's query, in the machine", () => ProcessAsync(testbed.InMachine(["journalctl", .. VksJsonArguments(pod, directory: null)]))),
+            new("journalctl --output=json, vks's query, on the host (-D)", () => ProcessAsync(LogTestbed.Command("journalctl", VksJsonArguments(pod, hostJournal)))),
+            new("journalctl -u UNIT -o cat, in the machine", () => ProcessAsync(testbed.InMachine(["journalctl", .. cat]))),
+            new("journalctl -u UNIT -o cat, on the host (-D)", () => ProcessAsync(LogTestbed.Command("journalctl", [.. cat, "--directory=" + hostJournal]))),
+            new("vks JournalReader in this process, on the host (-D)", () => JournalReaderAsync(new JournalReader(hostJournal), pod)),
+        ];
+    }
+
+    /// <summary>Counts the pod's lines in the journal (host side), to wait until journald has stored them all.</summary>
+    public static async Task<long> CountLinesAsync(LogTestbed testbed, LogPod pod) =>
+        (await ProcessAsync(LogTestbed.Command("journalctl", ["--directory=" + HostJournalDirectory(testbed), "--output=cat", "--no-pager", "--quiet", "--", ..PodMatches(pod)]))).Lines;
+
+    /// <summary>An HTTPS client with a client certificate from the testbed's pki/ that trusts only the cluster CA.</summary>
+    public static HttpClient Https(LogTestbed testbed, string certificateName)
+    {
+        X509Certificate2 clientCertificate = X509Certificate2.CreateFromPemFile(testbed.Pki(certificateName + ".crt"), testbed.Pki(certificateName + ".key"));
+        X509Certificate2 clusterCa = X509CertificateLoader.LoadCertificateFromFile(testbed.Pki("ca.crt"));
+        var chainPolicy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+        chainPolicy.CustomTrustStore.Add(clusterCa);
+        var handler = new SocketsHttpHandler
+        {
+            SslOptions = new SslClientAuthenticationOptions { ClientCertificates = [clientCertificate], CertificateChainPolicy = chainPolicy },
+        };
+        return new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(5) };
+    }
+
+    // The directory holding the machine's persistent journal, /var/log/journal/MACHINE-ID, read from the host.
+    private static string HostJournalDirectory(LogTestbed testbed) => testbed.MachinePath("/var/log/journal");
+
+    private static string[] PodMatches(LogPod pod) => [$"_SYSTEMD_UNIT={pod.Unit}", $"VKS_POD_UID={pod.Uid}", $"_SYSTEMD_INVOCATION_ID={pod.InvocationId}"];
+
+    // What JournalReader.BuildArguments makes of vks's query for the current run, written out (docs/logs.md).
+    private static string[] VksJsonArguments(LogPod pod, string? directory) =>
+    [
+        "--output=json", "--all", "--output-fields=MESSAGE,PRIORITY,_SYSTEMD_INVOCATION_ID", "--no-pager", "--quiet",
+        .. directory is null ? Array.Empty<string>() : ["--directory=" + directory],
+        "--", .. PodMatches(pod),
+    ];
+
+    private static async Task<(TimeSpan FirstByte, TimeSpan Total, long Bytes, long Lines)> ProcessAsync(ProcessStartInfo start)
+    {
+        long started = Stopwatch.GetTimestamp();
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        var read = await LogRead.DrainAsync(started, process.StandardOutput.BaseStream);
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0
+            ? read
+            : throw new InvalidOperationException($"'{start.FileName} {string.Join(' ', start.ArgumentList)}' exited with {process.ExitCode}: {await stderr}");
+    }
+
+    private static async Task<(TimeSpan FirstByte, TimeSpan Total, long Bytes, long Lines)> HttpAsync(HttpClient client, Uri uri, Version version)
+    {
+        long started = Stopwatch.GetTimestamp();
+        using var request = new HttpRequestMessage(HttpMethod.Get, uri) { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+        using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        response.EnsureSuccessStatusCode();
+        await using Stream body = await response.Content.ReadAsStreamAsync();
+        return await LogRead.DrainAsync(started, body);
+    }
+
+    // vks's read path without HTTP: journalctl's JSON parsed into JournalEntry, each message and "\n" counted as
+    // ContainerLogWriter would write them.
+    private static async Task<(TimeSpan FirstByte, TimeSpan Total, long Bytes, long Lines)> JournalReaderAsync(JournalReader reader, LogPod pod)
+    {
+        var query = new JournalQuery([JournalMatch.Unit(pod.Unit), new JournalMatch("VKS_POD_UID", pod.Uid), JournalMatch.Invocation(pod.InvocationId)]);
+        long started = Stopwatch.GetTimestamp();
+        long firstEntry = 0;
+        long bytes = 0;
+        long lines = 0;
+        await foreach (JournalEntry entry in reader.ReadAsync(query))
+        {
+            if (lines == 0)
+            {
+                firstEntry = Stopwatch.GetTimestamp();
+            }
+
+            bytes += entry.Message.Length + 1;
+            lines++;
+        }
+
+        long end = Stopwatch.GetTimestamp();
+        return (Stopwatch.GetElapsedTime(started, lines == 0 ? end : firstEntry), Stopwatch.GetElapsedTime(started, end), bytes, lines);
+    }
+}

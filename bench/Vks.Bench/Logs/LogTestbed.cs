@@ -1,0 +1,88 @@
+// The testbed as the log benchmark reaches it from the host: state.env for the machine's leader PID, the API
+// server's port and PID; pki/ for client certificates; the machine's file system (and journal) through
+// /proc/LEADER_PID/root; commands inside the machine through `nsenter -t LEADER_PID -a`, as `scripts/testbed exec`
+// runs them.
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Vks.Bench.Logs;
+
+internal sealed class LogTestbed
+{
+    private readonly IReadOnlyDictionary<string, string> _state;
+
+    private LogTestbed(string name, IReadOnlyDictionary<string, string> state)
+    {
+        Name = name;
+        _state = state;
+    }
+
+    /// <summary>The testbed's name, which is also vks's node name.</summary>
+    public string Name { get; }
+
+    public string StateDirectory => Path.Combine("/run/vks-testbed", Name);
+
+    public int LeaderPid => int.Parse(_state["LEADER_PID"], CultureInfo.InvariantCulture);
+
+    public int ApiServerPid => int.Parse(_state["kube_apiserver_PID"], CultureInfo.InvariantCulture);
+
+    public Uri ApiServer => new($"https://127.0.0.1:{_state["API_PORT"]}");
+
+    public string AdminKubeconfig => Path.Combine(StateDirectory, "admin.kubeconfig");
+
+    public string Pki(string file) => Path.Combine(StateDirectory, "pki", file);
+
+    public static LogTestbed Open(string name)
+    {
+        if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal) || name.StartsWith('.'))
+        {
+            throw new ArgumentException($"'{name}' is not a testbed name.", nameof(name));
+        }
+
+        string stateFile = Path.Combine("/run/vks-testbed", name, "state.env");
+        // Later lines win: the testbed appends, and a key may repeat.
+        var state = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string line in File.ReadLines(stateFile))
+        {
+            int equals = line.IndexOf('=', StringComparison.Ordinal);
+            if (equals > 0)
+            {
+                state[line[..equals]] = line[(equals + 1)..];
+            }
+        }
+
+        return state.ContainsKey("LEADER_PID") && state.ContainsKey("API_PORT") && state.ContainsKey("kube_apiserver_PID")
+            ? new LogTestbed(name, state)
+            : throw new InvalidOperationException($"{stateFile} lacks LEADER_PID, API_PORT or kube_apiserver_PID; is the testbed up?");
+    }
+
+    /// <summary>A path inside the machine, seen from the host.</summary>
+    public string MachinePath(string path) => $"/proc/{LeaderPid}/root{path}";
+
+    /// <summary>The start of a command run inside the machine; its output is redirected.</summary>
+    public ProcessStartInfo InMachine(params string[] command) =>
+        Command("nsenter", ["-t", LeaderPid.ToString(CultureInfo.InvariantCulture), "-a", "--", .. command]);
+
+    /// <summary>Runs a command inside the machine to its end and returns its stdout; a failure throws.</summary>
+    public static async Task<string> RunAsync(ProcessStartInfo start)
+    {
+        using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");
+        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        string stdout = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return process.ExitCode == 0
+            ? stdout
+            : throw new InvalidOperationException($"'{start.FileName} {string.Join(' ', start.ArgumentList)}' exited with {process.ExitCode}: {await stderr}");
+    }
+
+    public static ProcessStartInfo Command(string program, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (string argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        return start;
+    }
+}
