@@ -6,15 +6,17 @@ namespace Vks.Bench.Logs;
 
 /// <param name="FirstByte">From the start of the request or process to the first byte of the log.</param>
 /// <param name="Total">From the start to the end of the stream.</param>
-/// <param name="Cpu">CPU seconds spent meanwhile by each process the read involves.</param>
-internal sealed record LogRead(TimeSpan FirstByte, TimeSpan Total, long Bytes, long Lines, CpuUse Cpu)
+/// <param name="Chunks">How many reads returned data: how finely the sender split the log (pipe writes, HTTP
+/// chunks or HTTP/2 DATA frames, TLS records), since a read returns what has arrived.</param>
+internal sealed record StreamRead(TimeSpan FirstByte, TimeSpan Total, long Bytes, long Lines, long Chunks)
 {
     /// <summary>Reads <paramref name="stream"/> to its end, counting bytes and "\n".</summary>
-    public static async Task<(TimeSpan FirstByte, TimeSpan Total, long Bytes, long Lines)> DrainAsync(long startTimestamp, Stream stream)
+    public static async Task<StreamRead> DrainAsync(long startTimestamp, Stream stream)
     {
         byte[] buffer = new byte[64 * 1024];
         long bytes = 0;
         long lines = 0;
+        long chunks = 0;
         long firstByte = 0;
         int read;
         while ((read = await stream.ReadAsync(buffer)) > 0)
@@ -25,10 +27,14 @@ internal sealed record LogRead(TimeSpan FirstByte, TimeSpan Total, long Bytes, l
             }
 
             bytes += read;
+            chunks++;
             lines += buffer.AsSpan(0, read).Count((byte)'\n');
         }
 
         long end = Stopwatch.GetTimestamp();
-        return (Stopwatch.GetElapsedTime(startTimestamp, bytes == 0 ? end : firstByte), Stopwatch.GetElapsedTime(startTimestamp, end), bytes, lines);
+        return new StreamRead(Stopwatch.GetElapsedTime(startTimestamp, bytes == 0 ? end : firstByte), Stopwatch.GetElapsedTime(startTimestamp, end), bytes, lines, chunks);
     }
 }
+
+/// <param name="Cpu">CPU seconds spent meanwhile by each process the read involves.</param>
+internal sealed record LogRead(StreamRead Stream, CpuUse Cpu);

@@ -11,16 +11,20 @@ using Vks.Systemd.Journal;
 namespace Vks.Bench.Logs;
 
 /// <summary>One way of reading the log: returns the times, sizes and line count; CPU is filled in by the caller.</summary>
-internal sealed record LogScenario(string Name, Func<Task<(TimeSpan FirstByte, TimeSpan Total, long Bytes, long Lines)>> ReadAsync);
+internal sealed record LogScenario(string Name, Func<Task<StreamRead>> ReadAsync);
 
 internal static class LogScenarios
 {
     private const string Kubectl = "kubectl";
 
-    public static IReadOnlyList<LogScenario> All(LogTestbed testbed, LogPod pod, HttpClient apiServer, HttpClient kubelet)
+    /// <param name="apiServer">Keeps its connection (as the admin user).</param>
+    /// <param name="kubelet">Keeps its connection (with the API server's kubelet client certificate).</param>
+    /// <param name="kubeletNewConnection">Makes a new connection for each request, as the API server does for a log.</param>
+    public static IReadOnlyList<LogScenario> All(LogTestbed testbed, LogPod pod, HttpClient apiServer, HttpClient kubelet, HttpClient kubeletNewConnection)
     {
         string hostJournal = HostJournalDirectory(testbed);
         string[] kubectlLogs = ["--kubeconfig", testbed.AdminKubeconfig, "--namespace", pod.Namespace, "logs", LogPod.PodName, "--container", LogPod.ContainerName];
+        var kubeletLogs = new Uri($"https://127.0.0.1:10250/containerLogs/{pod.Namespace}/{LogPod.PodName}/{LogPod.ContainerName}");
         string[] cat = ["--unit", pod.Unit, "--output=cat", "--no-pager", "--quiet"];
         return
         [
@@ -30,9 +34,9 @@ internal static class LogScenarios
             new(
                 "API server GET pods/log (HTTP/2, warm connection)",
                 () => HttpAsync(apiServer, new Uri(testbed.ApiServer, $"/api/v1/namespaces/{pod.Namespace}/pods/{LogPod.PodName}/log?container={LogPod.ContainerName}"), HttpVersion.Version20)),
-            new(
-                "kubelet API GET /containerLogs directly (HTTP/1.1, warm connection)",
-                () => HttpAsync(kubelet, new Uri($"https://127.0.0.1:10250/containerLogs/{pod.Namespace}/{LogPod.PodName}/{LogPod.ContainerName}"), HttpVersion.Version11)),
+            new("kubelet API GET /containerLogs directly (HTTP/1.1, warm connection)", () => HttpAsync(kubelet, kubeletLogs, HttpVersion.Version11)),
+            new("kubelet API GET /containerLogs directly (HTTP/1.1, new connection)", () => HttpAsync(kubeletNewConnection, kubeletLogs, HttpVersion.Version11)),
+            new("kubelet API GET /containerLogs?tailLines=100 directly (HTTP/1.1, warm connection)", () => HttpAsync(kubelet, new Uri(kubeletLogs + "?tailLines=100"), HttpVersion.Version11)),
             new("journalctl --output=json, vks's query, in the machine", () => ProcessAsync(testbed.InMachine(["journalctl", .. VksJsonArguments(pod, directory: null)]))),
             new("journalctl --output=json, vks's query, on the host (-D)", () => ProcessAsync(LogTestbed.Command("journalctl", VksJsonArguments(pod, hostJournal)))),
             new("journalctl -u UNIT -o cat, in the machine", () => ProcessAsync(testbed.InMachine(["journalctl", .. cat]))),
@@ -46,7 +50,7 @@ internal static class LogScenarios
         (await ProcessAsync(LogTestbed.Command("journalctl", ["--directory=" + HostJournalDirectory(testbed), "--output=cat", "--no-pager", "--quiet", "--", ..PodMatches(pod)]))).Lines;
 
     /// <summary>An HTTPS client with a client certificate from the testbed's pki/ that trusts only the cluster CA.</summary>
-    public static HttpClient Https(LogTestbed testbed, string certificateName)
+    public static HttpClient Https(LogTestbed testbed, string certificateName, bool reuseConnections)
     {
         X509Certificate2 clientCertificate = X509Certificate2.CreateFromPemFile(testbed.Pki(certificateName + ".crt"), testbed.Pki(certificateName + ".key"));
         X509Certificate2 clusterCa = X509CertificateLoader.LoadCertificateFromFile(testbed.Pki("ca.crt"));
@@ -55,6 +59,8 @@ internal static class LogScenarios
         var handler = new SocketsHttpHandler
         {
             SslOptions = new SslClientAuthenticationOptions { ClientCertificates = [clientCertificate], CertificateChainPolicy = chainPolicy },
+            // Zero: a connection serves one request and is closed.
+            PooledConnectionLifetime = reuseConnections ? Timeout.InfiniteTimeSpan : TimeSpan.Zero,
         };
         return new HttpClient(handler) { Timeout = TimeSpan.FromMinutes(5) };
     }
@@ -72,37 +78,38 @@ internal static class LogScenarios
         "--", .. PodMatches(pod),
     ];
 
-    private static async Task<(TimeSpan FirstByte, TimeSpan Total, long Bytes, long Lines)> ProcessAsync(ProcessStartInfo start)
+    private static async Task<StreamRead> ProcessAsync(ProcessStartInfo start)
     {
         long started = Stopwatch.GetTimestamp();
         using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");
         Task<string> stderr = process.StandardError.ReadToEndAsync();
-        var read = await LogRead.DrainAsync(started, process.StandardOutput.BaseStream);
+        var read = await StreamRead.DrainAsync(started, process.StandardOutput.BaseStream);
         await process.WaitForExitAsync();
         return process.ExitCode == 0
             ? read
             : throw new InvalidOperationException($"'{start.FileName} {string.Join(' ', start.ArgumentList)}' exited with {process.ExitCode}: {await stderr}");
     }
 
-    private static async Task<(TimeSpan FirstByte, TimeSpan Total, long Bytes, long Lines)> HttpAsync(HttpClient client, Uri uri, Version version)
+    private static async Task<StreamRead> HttpAsync(HttpClient client, Uri uri, Version version)
     {
         long started = Stopwatch.GetTimestamp();
         using var request = new HttpRequestMessage(HttpMethod.Get, uri) { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         using HttpResponseMessage response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         response.EnsureSuccessStatusCode();
         await using Stream body = await response.Content.ReadAsStreamAsync();
-        return await LogRead.DrainAsync(started, body);
+        return await StreamRead.DrainAsync(started, body);
     }
 
     // vks's read path without HTTP: journalctl's JSON parsed into JournalEntry, each message and "\n" counted as
     // ContainerLogWriter would write them.
-    private static async Task<(TimeSpan FirstByte, TimeSpan Total, long Bytes, long Lines)> JournalReaderAsync(JournalReader reader, LogPod pod)
+    private static async Task<StreamRead> JournalReaderAsync(JournalReader reader, LogPod pod)
     {
         var query = new JournalQuery([JournalMatch.Unit(pod.Unit), new JournalMatch("VKS_POD_UID", pod.Uid), JournalMatch.Invocation(pod.InvocationId)]);
         long started = Stopwatch.GetTimestamp();
         long firstEntry = 0;
         long bytes = 0;
         long lines = 0;
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
         await foreach (JournalEntry entry in reader.ReadAsync(query))
         {
             if (lines == 0)
@@ -115,6 +122,7 @@ internal static class LogScenarios
         }
 
         long end = Stopwatch.GetTimestamp();
-        return (Stopwatch.GetElapsedTime(started, lines == 0 ? end : firstEntry), Stopwatch.GetElapsedTime(started, end), bytes, lines);
+        Console.WriteLine($"  (JournalReader allocated {(GC.GetTotalAllocatedBytes(precise: true) - allocated) / 1e6:F0} MB for {lines} entries)");
+        return new StreamRead(Stopwatch.GetElapsedTime(started, lines == 0 ? end : firstEntry), Stopwatch.GetElapsedTime(started, end), bytes, lines, Chunks: lines); // one entry per step
     }
 }

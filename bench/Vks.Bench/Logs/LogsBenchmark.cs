@@ -32,9 +32,10 @@ internal static class LogsBenchmark
 
         string vksPid = (await LogTestbed.RunAsync(testbed.InMachine("systemctl", "show", "--property=MainPID", "--value", "vks.service"))).Trim();
         var clock = new CpuClock(testbed.MachinePath($"/proc/{vksPid}/stat"), $"/proc/{testbed.ApiServerPid}/stat");
-        using HttpClient apiServer = LogScenarios.Https(testbed, "admin");
-        using HttpClient kubelet = LogScenarios.Https(testbed, "apiserver-kubelet-client");
-        IReadOnlyList<LogScenario> scenarios = LogScenarios.All(testbed, pod, apiServer, kubelet);
+        using HttpClient apiServer = LogScenarios.Https(testbed, "admin", reuseConnections: true);
+        using HttpClient kubelet = LogScenarios.Https(testbed, "apiserver-kubelet-client", reuseConnections: true);
+        using HttpClient kubeletNewConnection = LogScenarios.Https(testbed, "apiserver-kubelet-client", reuseConnections: false);
+        IReadOnlyList<LogScenario> scenarios = LogScenarios.All(testbed, pod, apiServer, kubelet, kubeletNewConnection);
         var reads = scenarios.ToDictionary(s => s.Name, _ => new List<LogRead>(), StringComparer.Ordinal);
 
         for (int round = 0; round <= repeats; round++)
@@ -45,11 +46,13 @@ internal static class LogsBenchmark
                 LogScenario scenario = scenarios[(i + round) % scenarios.Count];
                 await Task.Delay(Settle);
                 CpuUse before = clock.Now();
-                (TimeSpan firstByte, TimeSpan total, long bytes, long count) = await scenario.ReadAsync();
+                StreamRead stream = await scenario.ReadAsync();
                 // vks reaps its journalctl after the response has ended; give it that moment before reading the CPU.
                 await Task.Delay(Settle);
-                var read = new LogRead(firstByte, total, bytes, count, clock.Now() - before);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {scenario.Name}: first byte {Ms(firstByte)} ms, total {Ms(total)} ms, {count} lines, {bytes} bytes; CPU s: {Cpu(read.Cpu)}"));
+                var read = new LogRead(stream, clock.Now() - before);
+                Console.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"  {scenario.Name}: first byte {Ms(stream.FirstByte)} ms, total {Ms(stream.Total)} ms, {stream.Lines} lines, {stream.Bytes} bytes in {stream.Chunks} reads; CPU s: {Cpu(read.Cpu)}"));
                 if (round > 0)
                 {
                     reads[scenario.Name].Add(read);
@@ -60,8 +63,8 @@ internal static class LogsBenchmark
         Console.WriteLine();
         Console.WriteLine($"load average at the end: {LoadAverage()}");
         Console.WriteLine();
-        Console.WriteLine("| Way of reading | Lines | MB | First byte, ms | Total, ms | Lines/s | MB/s | CPU s: vks + its journalctl / API server / bench + its children |");
-        Console.WriteLine("|---|---|---|---|---|---|---|---|");
+        Console.WriteLine("| Way of reading | Lines | MB | Reads | First byte, ms | Total, ms | Lines/s | MB/s | CPU s: vks + its journalctl / API server / bench + its children |");
+        Console.WriteLine("|---|---|---|---|---|---|---|---|---|");
         foreach (LogScenario scenario in scenarios)
         {
             Console.WriteLine(Row(scenario.Name, reads[scenario.Name]));
@@ -81,11 +84,11 @@ internal static class LogsBenchmark
         string Spread(Func<LogRead, double> of) =>
             string.Create(CultureInfo.InvariantCulture, $"{Median(of):F0} ({reads.Min(of):F0}–{reads.Max(of):F0})");
 
-        LogRead any = reads[0];
-        string linesSeen = reads.All(r => r.Lines == any.Lines) ? any.Lines.ToString(CultureInfo.InvariantCulture) : string.Join('/', reads.Select(r => r.Lines).Distinct());
+        StreamRead any = reads[0].Stream;
+        string linesSeen = reads.All(r => r.Stream.Lines == any.Lines) ? any.Lines.ToString(CultureInfo.InvariantCulture) : string.Join('/', reads.Select(r => r.Stream.Lines).Distinct());
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"| {name} | {linesSeen} | {any.Bytes / 1e6:F2} | {Spread(r => r.FirstByte.TotalMilliseconds)} | {Spread(r => r.Total.TotalMilliseconds)} | {Median(r => r.Lines / r.Total.TotalSeconds):F0} | {Median(r => r.Bytes / 1e6 / r.Total.TotalSeconds):F2} | {Median(r => r.Cpu.Vks):F2} + {Median(r => r.Cpu.VksChildren):F2} / {Median(r => r.Cpu.ApiServer):F2} / {Median(r => r.Cpu.Bench):F2} + {Median(r => r.Cpu.BenchChildren):F2} |");
+            $"| {name} | {linesSeen} | {any.Bytes / 1e6:F2} | {Median(r => r.Stream.Chunks):F0} | {Spread(r => r.Stream.FirstByte.TotalMilliseconds)} | {Spread(r => r.Stream.Total.TotalMilliseconds)} | {Median(r => r.Stream.Lines / r.Stream.Total.TotalSeconds):F0} | {Median(r => r.Stream.Bytes / 1e6 / r.Stream.Total.TotalSeconds):F2} | {Median(r => r.Cpu.Vks):F2} + {Median(r => r.Cpu.VksChildren):F2} / {Median(r => r.Cpu.ApiServer):F2} / {Median(r => r.Cpu.Bench):F2} + {Median(r => r.Cpu.BenchChildren):F2} |");
     }
 
     private static async Task TurnOffJournaldRateLimitAsync(LogTestbed testbed)

@@ -42,7 +42,12 @@ internal static class PrometheusText
 
     /// <summary>Appends a label value inside its double quotes: backslash, double quote and line feed escaped, as
     /// the format asks; every other character (other control characters too) is taken literally by parsers.</summary>
-    public static void AppendLabelValue(StringBuilder text, string value)
+    public static void AppendLabelValue(StringBuilder text, string value) => AppendEscaped(text, value, escapeQuote: true);
+
+    /// <summary>HELP text: backslash and line feed escaped (a double quote is literal there).</summary>
+    public static void AppendHelp(StringBuilder text, string help) => AppendEscaped(text, help, escapeQuote: false);
+
+    private static void AppendEscaped(StringBuilder text, string value, bool escapeQuote)
     {
         foreach (var c in value)
         {
@@ -51,28 +56,8 @@ internal static class PrometheusText
                 case '\\':
                     text.Append(@"\\");
                     break;
-                case '"':
+                case '"' when escapeQuote:
                     text.Append("\\\"");
-                    break;
-                case '\n':
-                    text.Append(@"\n");
-                    break;
-                default:
-                    text.Append(c);
-                    break;
-            }
-        }
-    }
-
-    /// <summary>HELP text: backslash and line feed escaped (a double quote is literal there).</summary>
-    public static void AppendHelp(StringBuilder text, string help)
-    {
-        foreach (var c in help)
-        {
-            switch (c)
-            {
-                case '\\':
-                    text.Append(@"\\");
                     break;
                 case '\n':
                     text.Append(@"\n");
