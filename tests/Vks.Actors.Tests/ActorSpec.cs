@@ -56,7 +56,7 @@ public abstract class ActorSpec : Akka.TestKit.Xunit2.TestKit
     /// <summary>The services a PodActor or UnitActor gets, with a real UnitFileActor and PackageActor.</summary>
     internal PodServices Services()
     {
-        var unitFiles = Sys.ActorOf(UnitFileActor.Props(Store, Systemd));
+        var unitFiles = Sys.ActorOf(UnitFileActor.Props(Store, Systemd, loadsNewFilesWithoutReload: true));
         var packages = Sys.ActorOf(PackageActor.Props(Installer));
         return new PodServices(new PodHost("node-1", NodeIp, "10.96.0.1", 6443, ResolveExecutable), Systemd, Store, unitFiles, packages, Kubernetes, Kubernetes);
     }

@@ -47,7 +47,16 @@ internal static class LogScenarios
 
     /// <summary>Counts the pod's lines in the journal (host side), to wait until journald has stored them all.</summary>
     public static async Task<long> CountLinesAsync(LogTestbed testbed, LogPod pod) =>
-        (await ProcessAsync(LogTestbed.Command("journalctl", ["--directory=" + HostJournalDirectory(testbed), "--output=cat", "--no-pager", "--quiet", "--", ..PodMatches(pod)]))).Lines;
+        (await ProcessAsync(LogTestbed.Command("journalctl", ["--directory=" + HostJournalDirectory(testbed), "--output=cat", "--no-pager", "--quiet", "--", .. PodMatches(pod)]))).Lines;
+
+    /// <summary>The pod's lines in the journal that are not "line 1", "line 2", ... in order: what journald did to the
+    /// container's output (dropped, added or reordered lines), shown next to the results.</summary>
+    public static async Task<IReadOnlyList<string>> UnexpectedLinesAsync(LogTestbed testbed, LogPod pod)
+    {
+        string log = await LogTestbed.RunAsync(LogTestbed.Command("journalctl", ["--directory=" + HostJournalDirectory(testbed), "--output=cat", "--no-pager", "--quiet", "--", .. PodMatches(pod)]));
+        string[] lines = log.TrimEnd('\n').Split('\n');
+        return [.. lines.Select((line, index) => (line, index)).Where(l => l.line != $"line {l.index + 1}").Select(l => $"#{l.index + 1}: {l.line}")];
+    }
 
     /// <summary>An HTTPS client with a client certificate from the testbed's pki/ that trusts only the cluster CA.</summary>
     public static HttpClient Https(LogTestbed testbed, string certificateName, bool reuseConnections)

@@ -63,7 +63,7 @@ internal sealed class LogTestbed
     public ProcessStartInfo InMachine(params string[] command) =>
         Command("nsenter", ["-t", LeaderPid.ToString(CultureInfo.InvariantCulture), "-a", "--", .. command]);
 
-    /// <summary>Runs a command inside the machine to its end and returns its stdout; a failure throws.</summary>
+    /// <summary>Runs a command (in the machine or on the host) to its end and returns its stdout; a failure throws.</summary>
     public static async Task<string> RunAsync(ProcessStartInfo start)
     {
         using Process process = Process.Start(start) ?? throw new InvalidOperationException($"{start.FileName} did not start.");

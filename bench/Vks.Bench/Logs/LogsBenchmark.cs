@@ -30,6 +30,8 @@ internal static class LogsBenchmark
         await using LogPod pod = await LogPod.CreateAsync(client, testbed, lines, p => LogScenarios.CountLinesAsync(testbed, p));
         Console.WriteLine($"pod {pod.Namespace}/{LogPod.PodName} (uid {pod.Uid}), unit {pod.Unit}, run {pod.InvocationId}: {lines} lines in the journal");
 
+        IReadOnlyList<string> unexpected = await LogScenarios.UnexpectedLinesAsync(testbed, pod);
+        Console.WriteLine($"lines that are not \"line 1\" ... \"line {lines}\" in order: {unexpected.Count}{string.Concat(unexpected.Take(3).Select(l => "; " + l))}");
         string vksPid = (await LogTestbed.RunAsync(testbed.InMachine("systemctl", "show", "--property=MainPID", "--value", "vks.service"))).Trim();
         var clock = new CpuClock(testbed.MachinePath($"/proc/{vksPid}/stat"), $"/proc/{testbed.ApiServerPid}/stat");
         using HttpClient apiServer = LogScenarios.Https(testbed, "admin", reuseConnections: true);

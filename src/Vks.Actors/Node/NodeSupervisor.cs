@@ -20,6 +20,7 @@ using Vks.Actors.Pods;
 using Vks.Actors.Ports;
 using Vks.Actors.Units;
 using Vks.Node.Nodes;
+using Vks.Systemd.Manager;
 using static Vks.Actors.Pods.PodProtocol;
 using Vks.Node.Kubernetes;
 
@@ -84,7 +85,8 @@ internal sealed class NodeSupervisor : ReceiveActor, IWithStash, IWithTimers
     protected override void PreStart()
     {
         _packages = Context.Watch(Context.ActorOf(PackageActor.Props(_ports.Packages), "packages"));
-        _unitFiles = Context.Watch(Context.ActorOf(UnitFileActor.Props(_ports.UnitFiles, _ports.Systemd), "unit-files"));
+        _unitFiles = Context.Watch(Context.ActorOf(UnitFileActor.Props(
+            _ports.UnitFiles, _ports.Systemd, SystemdCapabilities.LoadsNewUnitFilesWithoutReload(_settings.Node.SystemdVersion)), "unit-files"));
         ReadHostFacts();
         ScanUnits();
         RunFeed();

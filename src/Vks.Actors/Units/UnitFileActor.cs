@@ -1,7 +1,10 @@
-// The only writer of vks' unit files. Changes are applied in batches, each followed by ONE daemon-reload: while a
-// batch and its reload run, new requests wait and form the next batch, so 200 pods created at once cost a handful
-// of reloads instead of 200 (a reload re-reads every unit and takes long on a busy host). Each requester is
-// answered once the reload that covers its change has finished, so it can start the unit right away.
+// The only writer of vks' unit files. Changes are applied in batches, each followed by at most ONE daemon-reload:
+// while a batch and its reload run, new requests wait and form the next batch, so 200 pods created at once cost a
+// handful of reloads instead of 200 (a reload re-reads every loaded unit and takes seconds with hundreds loaded).
+// On systemd 247 and later most batches need no reload at all: a new file for a unit systemd has not loaded is found
+// when the unit is started, and a removed file's unit is unloaded once stopped. Only a file written for a unit that
+// is loaded (a replaced container, a successor of the same name whose predecessor is still loaded) is reloaded.
+// Each requester is answered once the batch (and its reload) is done, so it can start the unit right away.
 // A file belongs to the pod its [X-Kubernetes] PodUID names. A file of another pod is neither overwritten nor
 // removed: after a force delete, the old pod's units may still be stopping while a successor of the same name (and
 // so the same unit name) arrives.
@@ -18,15 +21,19 @@ internal sealed class UnitFileActor : ReceiveActor
 {
     private readonly UnitFileStore _store;
     private readonly ISystemdManager _systemd;
+    private readonly bool _loadsNewFilesWithoutReload;
     private readonly CancellationTokenSource _stopping = new();
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private List<Pending> _pending = [];
     private bool _applying;
 
-    public UnitFileActor(UnitFileStore store, ISystemdManager systemd)
+    /// <param name="loadsNewFilesWithoutReload">SystemdCapabilities.LoadsNewUnitFilesWithoutReload of the running
+    /// systemd; false reloads after every change.</param>
+    public UnitFileActor(UnitFileStore store, ISystemdManager systemd, bool loadsNewFilesWithoutReload)
     {
         _store = store;
         _systemd = systemd;
+        _loadsNewFilesWithoutReload = loadsNewFilesWithoutReload;
         Receive<IUnitFileRequest>(request =>
         {
             _pending.Add(new Pending(request, Sender));
@@ -35,7 +42,8 @@ internal sealed class UnitFileActor : ReceiveActor
         Receive<BatchApplied>(OnBatchApplied);
     }
 
-    public static Props Props(UnitFileStore store, ISystemdManager systemd) => Akka.Actor.Props.Create(() => new UnitFileActor(store, systemd));
+    public static Props Props(UnitFileStore store, ISystemdManager systemd, bool loadsNewFilesWithoutReload) =>
+        Akka.Actor.Props.Create(() => new UnitFileActor(store, systemd, loadsNewFilesWithoutReload));
 
     protected override void PostStop()
     {
@@ -55,9 +63,10 @@ internal sealed class UnitFileActor : ReceiveActor
         var requests = batch.Select(p => p.Request).ToArray();
         var store = _store;
         var systemd = _systemd;
+        var reloadOnlyForLoadedUnits = _loadsNewFilesWithoutReload;
         var token = _stopping.Token;
         // On the thread pool from the first line: file I/O must not run on the actor's thread.
-        Task.Run(() => ApplyAsync(store, systemd, requests, token), token)
+        Task.Run(() => ApplyAsync(store, systemd, reloadOnlyForLoadedUnits, requests, token), token)
             .PipeTo(
                 Self,
                 success: answers => new BatchApplied(batch, answers),
@@ -80,10 +89,11 @@ internal sealed class UnitFileActor : ReceiveActor
         ApplyNext();
     }
 
-    private static async Task<IUnitFileAnswer[]> ApplyAsync(UnitFileStore store, ISystemdManager systemd, IUnitFileRequest[] requests, CancellationToken cancellationToken)
+    private static async Task<IUnitFileAnswer[]> ApplyAsync(
+        UnitFileStore store, ISystemdManager systemd, bool reloadOnlyForLoadedUnits, IUnitFileRequest[] requests, CancellationToken cancellationToken)
     {
         var answers = new IUnitFileAnswer[requests.Length];
-        var changed = false;
+        var reload = false;
         for (var i = 0; i < requests.Length; i++)
         {
             var request = requests[i];
@@ -98,7 +108,8 @@ internal sealed class UnitFileActor : ReceiveActor
                 else if (request is WriteUnitFile write)
                 {
                     await store.WriteAsync(write.UnitName, write.File, cancellationToken).ConfigureAwait(false);
-                    changed = true;
+                    // A loaded unit keeps its old definition (or its "not found") until a reload.
+                    reload |= !reloadOnlyForLoadedUnits || await systemd.GetUnitAsync(write.UnitName, cancellationToken).ConfigureAwait(false) is not null;
                     answers[i] = new UnitFileWritten(write.UnitName);
                 }
                 else
@@ -106,7 +117,7 @@ internal sealed class UnitFileActor : ReceiveActor
                     if (exists)
                     {
                         await store.RemoveAsync(request.UnitName, cancellationToken).ConfigureAwait(false);
-                        changed = true;
+                        reload |= !reloadOnlyForLoadedUnits;
                     }
 
                     answers[i] = new UnitFileRemoved(request.UnitName);
@@ -118,7 +129,7 @@ internal sealed class UnitFileActor : ReceiveActor
             }
         }
 
-        if (changed)
+        if (reload)
         {
             try
             {

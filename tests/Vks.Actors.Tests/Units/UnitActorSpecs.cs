@@ -29,8 +29,9 @@ public sealed class UnitActorSpecs(ITestOutputHelper output) : ActorSpec(output)
         var unit = ReadUnitFile(unitName)!;
         Assert.Equal(["/usr/sbin/uptimed -f"], unit.FindSection("Service")!.ValuesOf("ExecStart"));
         Assert.Equal(["notify"], unit.FindSection("Service")!.ValuesOf("Type"));
-        // Watched before it is started, so no change of the start is missed; the file was loaded before that.
-        Assert.Equal(["reload", "watch " + unitName, "start " + unitName], Systemd.Calls);
+        // Watched before it is started, so no change of the start is missed. A new unit needs no daemon-reload on a
+        // systemd that finds new unit files by itself (the specs' services say so, as systemd 252 does).
+        Assert.Equal(["watch " + unitName, "start " + unitName], Systemd.Calls);
         AwaitAssert(() => Assert.Equal(
             ["Pulling", "Pulled", "Created", "Started"],
             Kubernetes.Events.Select(e => e.Reason)));

@@ -13,7 +13,7 @@ public sealed class UnitFileActorSpecs(ITestOutputHelper output) : ActorSpec(out
     [Fact]
     public void Changes_that_arrive_while_systemd_reloads_share_the_next_single_reload()
     {
-        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd));
+        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd, loadsNewFilesWithoutReload: false));
         Systemd.HoldReloads();
         writer.Tell(new WriteUnitFile("vks.default.a.c0.service", Unit(PodUid), PodUid), TestActor);
         AwaitAssert(() => Assert.Equal(1, Systemd.CountOf("reload")));
@@ -38,7 +38,7 @@ public sealed class UnitFileActorSpecs(ITestOutputHelper output) : ActorSpec(out
     [Fact]
     public void A_file_of_another_pod_is_neither_overwritten_nor_removed()
     {
-        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd));
+        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd, loadsNewFilesWithoutReload: false));
         const string name = "vks.default.a.app.service";
         writer.Tell(new WriteUnitFile(name, Unit("old-pod"), "old-pod"));
         ExpectMsg<UnitFileWritten>();
@@ -59,7 +59,7 @@ public sealed class UnitFileActorSpecs(ITestOutputHelper output) : ActorSpec(out
     [Fact]
     public void Removing_a_file_that_is_not_there_needs_no_reload()
     {
-        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd));
+        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd, loadsNewFilesWithoutReload: false));
 
         writer.Tell(new RemoveUnitFile("vks.default.a.app.service", PodUid));
 
@@ -72,12 +72,30 @@ public sealed class UnitFileActorSpecs(ITestOutputHelper output) : ActorSpec(out
     {
         const string name = "vks.default.a.app.service";
         File.WriteAllText(Path.Combine(Store.Directory, name), "not a unit file\n");
-        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd));
+        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd, loadsNewFilesWithoutReload: false));
 
         writer.Tell(new WriteUnitFile(name, Unit(PodUid), PodUid));
 
         ExpectMsg<UnitFileWritten>();
         Assert.Equal(PodUid, KubernetesUnitMetadata.FromUnitFile(ReadUnitFile(name)!)!.PodUid);
+    }
+
+    [Fact]
+    public void On_a_systemd_that_finds_new_files_only_a_file_for_a_loaded_unit_is_reloaded()
+    {
+        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd, loadsNewFilesWithoutReload: true));
+
+        writer.Tell(new WriteUnitFile("vks.default.a.new.service", Unit(PodUid), PodUid));
+        ExpectMsg<UnitFileWritten>();
+        writer.Tell(new RemoveUnitFile("vks.default.a.new.service", PodUid));
+        ExpectMsg<UnitFileRemoved>();
+        Assert.Equal(0, Systemd.CountOf("reload"));
+
+        // Loaded (a predecessor of the same name, or a container being replaced): systemd keeps the old definition.
+        Systemd.Change("vks.default.a.loaded.service", state => state);
+        writer.Tell(new WriteUnitFile("vks.default.a.loaded.service", Unit(PodUid), PodUid));
+        ExpectMsg<UnitFileWritten>();
+        Assert.Equal(1, Systemd.CountOf("reload"));
     }
 
     private static UnitFile Unit(string podUid) => new(

@@ -170,8 +170,10 @@ public sealed partial class KubeletServerTests(TestbedFixture fixture) : IAsyncL
         subject.AddCommonName(user);
         var request = new CertificateRequest(subject.Build(), key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        // A little in the past against clock skew, but never before the CA itself: a fresh testbed's CA is minutes old.
         var now = DateTimeOffset.UtcNow;
-        using var issued = request.Create(ca, now.AddMinutes(-5), now.AddHours(1), RandomNumberGenerator.GetBytes(12));
+        var notBefore = new DateTimeOffset(ca.NotBefore.ToUniversalTime());
+        using var issued = request.Create(ca, now.AddMinutes(-5) > notBefore ? now.AddMinutes(-5) : notBefore, now.AddHours(1), RandomNumberGenerator.GetBytes(12));
         return issued.CopyWithPrivateKey(key);
     }
 
