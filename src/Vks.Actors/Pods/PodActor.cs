@@ -42,7 +42,13 @@ internal sealed class PodActor : ReceiveActor, IWithStash, IWithTimers
     private readonly HashSet<string> _crashed = new(StringComparer.Ordinal);
 
     private V1Pod _pod;
+
+    // The status as vks last wrote it: the base of the next one (condition times, start time) and what a new one is
+    // compared with. It is taken from the API only until vks has written one. A watch event can be older than vks'
+    // last patch (under load the watch lags), and taking its status would move condition times back and forth: each
+    // patch would then trigger another, a storm of thousands of patches measured with 200 pods.
     private V1PodStatus? _written;
+    private bool _wroteStatus;
     private string _lifecycle = "Discovering";
     private bool _patching;
     private bool _statusGone;
@@ -155,8 +161,7 @@ internal sealed class PodActor : ReceiveActor, IWithStash, IWithTimers
 
     private void OnPodUpdated(V1Pod pod)
     {
-        _pod = pod;
-        _written = pod.Status;
+        TakeUpdate(pod);
         _crashed.Clear();
         if (pod.Metadata?.DeletionTimestamp is not null)
         {
@@ -276,6 +281,7 @@ internal sealed class PodActor : ReceiveActor, IWithStash, IWithTimers
         {
             case ApiWriteOutcome.Done:
                 _written = answered.Status;
+                _wroteStatus = true;
                 _patchRetry = FirstRetry;
                 // Observations that came in meanwhile.
                 PatchStatus();
@@ -289,6 +295,15 @@ internal sealed class PodActor : ReceiveActor, IWithStash, IWithTimers
                 Timers.StartSingleTimer(RetryPatch.Instance, RetryPatch.Instance, _patchRetry);
                 _patchRetry = Longer(_patchRetry);
                 break;
+        }
+    }
+
+    private void TakeUpdate(V1Pod pod)
+    {
+        _pod = pod;
+        if (!_wroteStatus)
+        {
+            _written = pod.Status;
         }
     }
 
@@ -333,8 +348,7 @@ internal sealed class PodActor : ReceiveActor, IWithStash, IWithTimers
         });
         Receive<PodUpdated>(m =>
         {
-            _pod = m.Pod;
-            _written = m.Pod.Status;
+            TakeUpdate(m.Pod);
             BeginTerminating(PodGrace.ForDeletion(m.Pod));
         });
         Receive<PodRemovedFromApi>(m => OnRemovedFromApi(m.LastState));
