@@ -2,6 +2,7 @@
 // its own that is deleted (and waited for) at the end. Setting it up is not measured, so it may poll.
 using k8s;
 using k8s.Models;
+using Vks.Bench.Testbed;
 
 namespace Vks.Bench.Logs;
 
@@ -34,7 +35,7 @@ internal sealed class LogPod : IAsyncDisposable
     public string InvocationId { get; }
 
     /// <summary>Creates the pod on the node and waits until it runs and the machine's journal holds all its lines.</summary>
-    public static async Task<LogPod> CreateAsync(Kubernetes client, LogTestbed testbed, int lines, Func<LogPod, Task<long>> countLines)
+    public static async Task<LogPod> CreateAsync(Kubernetes client, BenchTestbed testbed, int lines, Func<LogPod, Task<long>> countLines)
     {
         string podNamespace = "vks-logbench-" + Guid.NewGuid().ToString("N")[..8];
         await client.CoreV1.CreateNamespaceAsync(new V1Namespace { Metadata = new V1ObjectMeta { Name = podNamespace } });
@@ -62,7 +63,7 @@ internal sealed class LogPod : IAsyncDisposable
             };
             V1Pod created = await client.CoreV1.CreateNamespacedPodAsync(pod, podNamespace);
             string unit = await WaitForUnitAsync(client, podNamespace);
-            string invocation = (await LogTestbed.RunAsync(testbed.InMachine("systemctl", "show", "--property=InvocationID", "--value", unit))).Trim();
+            string invocation = (await testbed.RunInMachineAsync("systemctl", "show", "--property=InvocationID", "--value", unit)).Trim();
             var logPod = new LogPod(client, podNamespace, created.Metadata.Uid, unit, invocation);
             await WaitForLinesAsync(logPod, lines, countLines);
             return logPod;

@@ -7,6 +7,7 @@ using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using Vks.Systemd.Journal;
+using Vks.Bench.Testbed;
 
 namespace Vks.Bench.Logs;
 
@@ -20,7 +21,7 @@ internal static class LogScenarios
     /// <param name="apiServer">Keeps its connection (as the admin user).</param>
     /// <param name="kubelet">Keeps its connection (with the API server's kubelet client certificate).</param>
     /// <param name="kubeletNewConnection">Makes a new connection for each request, as the API server does for a log.</param>
-    public static IReadOnlyList<LogScenario> All(LogTestbed testbed, LogPod pod, HttpClient apiServer, HttpClient kubelet, HttpClient kubeletNewConnection)
+    public static IReadOnlyList<LogScenario> All(BenchTestbed testbed, LogPod pod, HttpClient apiServer, HttpClient kubelet, HttpClient kubeletNewConnection)
     {
         string hostJournal = HostJournalDirectory(testbed);
         string[] kubectlLogs = ["--kubeconfig", testbed.AdminKubeconfig, "--namespace", pod.Namespace, "logs", LogPod.PodName, "--container", LogPod.ContainerName];
@@ -28,9 +29,9 @@ internal static class LogScenarios
         string[] cat = ["--unit", pod.Unit, "--output=cat", "--no-pager", "--quiet"];
         return
         [
-            new("kubectl logs", () => ProcessAsync(LogTestbed.Command(Kubectl, kubectlLogs))),
-            new("kubectl logs --tail=100", () => ProcessAsync(LogTestbed.Command(Kubectl, [.. kubectlLogs, "--tail=100"]))),
-            new("kubectl logs --timestamps", () => ProcessAsync(LogTestbed.Command(Kubectl, [.. kubectlLogs, "--timestamps"]))),
+            new("kubectl logs", () => ProcessAsync(BenchTestbed.Command(Kubectl, kubectlLogs))),
+            new("kubectl logs --tail=100", () => ProcessAsync(BenchTestbed.Command(Kubectl, [.. kubectlLogs, "--tail=100"]))),
+            new("kubectl logs --timestamps", () => ProcessAsync(BenchTestbed.Command(Kubectl, [.. kubectlLogs, "--timestamps"]))),
             new(
                 "API server GET pods/log (HTTP/2, warm connection)",
                 () => HttpAsync(apiServer, new Uri(testbed.ApiServer, $"/api/v1/namespaces/{pod.Namespace}/pods/{LogPod.PodName}/log?container={LogPod.ContainerName}"), HttpVersion.Version20)),
@@ -38,28 +39,28 @@ internal static class LogScenarios
             new("kubelet API GET /containerLogs directly (HTTP/1.1, new connection)", () => HttpAsync(kubeletNewConnection, kubeletLogs, HttpVersion.Version11)),
             new("kubelet API GET /containerLogs?tailLines=100 directly (HTTP/1.1, warm connection)", () => HttpAsync(kubelet, new Uri(kubeletLogs + "?tailLines=100"), HttpVersion.Version11)),
             new("journalctl --output=json, vks's query, in the machine", () => ProcessAsync(testbed.InMachine(["journalctl", .. VksJsonArguments(pod, directory: null)]))),
-            new("journalctl --output=json, vks's query, on the host (-D)", () => ProcessAsync(LogTestbed.Command("journalctl", VksJsonArguments(pod, hostJournal)))),
+            new("journalctl --output=json, vks's query, on the host (-D)", () => ProcessAsync(BenchTestbed.Command("journalctl", VksJsonArguments(pod, hostJournal)))),
             new("journalctl -u UNIT -o cat, in the machine", () => ProcessAsync(testbed.InMachine(["journalctl", .. cat]))),
-            new("journalctl -u UNIT -o cat, on the host (-D)", () => ProcessAsync(LogTestbed.Command("journalctl", [.. cat, "--directory=" + hostJournal]))),
+            new("journalctl -u UNIT -o cat, on the host (-D)", () => ProcessAsync(BenchTestbed.Command("journalctl", [.. cat, "--directory=" + hostJournal]))),
             new("vks JournalReader in this process, on the host (-D)", () => JournalReaderAsync(new JournalReader(hostJournal), pod)),
         ];
     }
 
     /// <summary>Counts the pod's lines in the journal (host side), to wait until journald has stored them all.</summary>
-    public static async Task<long> CountLinesAsync(LogTestbed testbed, LogPod pod) =>
-        (await ProcessAsync(LogTestbed.Command("journalctl", ["--directory=" + HostJournalDirectory(testbed), "--output=cat", "--no-pager", "--quiet", "--", .. PodMatches(pod)]))).Lines;
+    public static async Task<long> CountLinesAsync(BenchTestbed testbed, LogPod pod) =>
+        (await ProcessAsync(BenchTestbed.Command("journalctl", ["--directory=" + HostJournalDirectory(testbed), "--output=cat", "--no-pager", "--quiet", "--", .. PodMatches(pod)]))).Lines;
 
     /// <summary>The pod's lines in the journal that are not "line 1", "line 2", ... in order: what journald did to the
     /// container's output (dropped, added or reordered lines), shown next to the results.</summary>
-    public static async Task<IReadOnlyList<string>> UnexpectedLinesAsync(LogTestbed testbed, LogPod pod)
+    public static async Task<IReadOnlyList<string>> UnexpectedLinesAsync(BenchTestbed testbed, LogPod pod)
     {
-        string log = await LogTestbed.RunAsync(LogTestbed.Command("journalctl", ["--directory=" + HostJournalDirectory(testbed), "--output=cat", "--no-pager", "--quiet", "--", .. PodMatches(pod)]));
+        string log = await BenchTestbed.RunAsync(BenchTestbed.Command("journalctl", ["--directory=" + HostJournalDirectory(testbed), "--output=cat", "--no-pager", "--quiet", "--", .. PodMatches(pod)]));
         string[] lines = log.TrimEnd('\n').Split('\n');
         return [.. lines.Select((line, index) => (line, index)).Where(l => l.line != $"line {l.index + 1}").Select(l => $"#{l.index + 1}: {l.line}")];
     }
 
     /// <summary>An HTTPS client with a client certificate from the testbed's pki/ that trusts only the cluster CA.</summary>
-    public static HttpClient Https(LogTestbed testbed, string certificateName, bool reuseConnections)
+    public static HttpClient Https(BenchTestbed testbed, string certificateName, bool reuseConnections)
     {
         X509Certificate2 clientCertificate = X509Certificate2.CreateFromPemFile(testbed.Pki(certificateName + ".crt"), testbed.Pki(certificateName + ".key"));
         X509Certificate2 clusterCa = X509CertificateLoader.LoadCertificateFromFile(testbed.Pki("ca.crt"));
@@ -75,7 +76,7 @@ internal static class LogScenarios
     }
 
     // The directory holding the machine's persistent journal, /var/log/journal/MACHINE-ID, read from the host.
-    private static string HostJournalDirectory(LogTestbed testbed) => testbed.MachinePath("/var/log/journal");
+    private static string HostJournalDirectory(BenchTestbed testbed) => testbed.MachinePath("/var/log/journal");
 
     private static string[] PodMatches(LogPod pod) => [$"_SYSTEMD_UNIT={pod.Unit}", $"VKS_POD_UID={pod.Uid}", $"_SYSTEMD_INVOCATION_ID={pod.InvocationId}"];
 

@@ -7,6 +7,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using k8s;
+using Vks.Bench.Testbed;
 
 namespace Vks.Bench.Logs;
 
@@ -20,7 +21,7 @@ internal static class LogsBenchmark
 
     public static async Task<int> RunAsync(BenchArguments arguments)
     {
-        LogTestbed testbed = LogTestbed.Open(arguments.GetString("testbed") ?? throw new ArgumentException("Give --testbed NAME (vks installed with scripts/testbed install-vks)."));
+        BenchTestbed testbed = BenchTestbed.Open(arguments.GetString("testbed") ?? throw new ArgumentException("Give --testbed NAME (vks installed with scripts/testbed install-vks)."));
         int lines = (int)arguments.GetDouble("lines", 100_000);
         int repeats = (int)arguments.GetDouble("repeats", 5);
         await PrintMachineAsync(testbed);
@@ -32,7 +33,7 @@ internal static class LogsBenchmark
 
         IReadOnlyList<string> unexpected = await LogScenarios.UnexpectedLinesAsync(testbed, pod);
         Console.WriteLine($"lines that are not \"line 1\" ... \"line {lines}\" in order: {unexpected.Count}{string.Concat(unexpected.Take(3).Select(l => "; " + l))}");
-        string vksPid = (await LogTestbed.RunAsync(testbed.InMachine("systemctl", "show", "--property=MainPID", "--value", "vks.service"))).Trim();
+        string vksPid = (await testbed.RunInMachineAsync("systemctl", "show", "--property=MainPID", "--value", "vks.service")).Trim();
         var clock = new CpuClock(testbed.MachinePath($"/proc/{vksPid}/stat"), $"/proc/{testbed.ApiServerPid}/stat");
         using HttpClient apiServer = LogScenarios.Https(testbed, "admin", reuseConnections: true);
         using HttpClient kubelet = LogScenarios.Https(testbed, "apiserver-kubelet-client", reuseConnections: true);
@@ -93,7 +94,7 @@ internal static class LogsBenchmark
             $"| {name} | {linesSeen} | {any.Bytes / 1e6:F2} | {Median(r => r.Stream.Chunks):F0} | {Spread(r => r.Stream.FirstByte.TotalMilliseconds)} | {Spread(r => r.Stream.Total.TotalMilliseconds)} | {Median(r => r.Stream.Lines / r.Stream.Total.TotalSeconds):F0} | {Median(r => r.Stream.Bytes / 1e6 / r.Stream.Total.TotalSeconds):F2} | {Median(r => r.Cpu.Vks):F2} + {Median(r => r.Cpu.VksChildren):F2} / {Median(r => r.Cpu.ApiServer):F2} / {Median(r => r.Cpu.Bench):F2} + {Median(r => r.Cpu.BenchChildren):F2} |");
     }
 
-    private static async Task TurnOffJournaldRateLimitAsync(LogTestbed testbed)
+    private static async Task TurnOffJournaldRateLimitAsync(BenchTestbed testbed)
     {
         string path = testbed.MachinePath(JournaldDropIn);
         if (File.Exists(path) && await File.ReadAllTextAsync(path) == JournaldNoRateLimit)
@@ -103,14 +104,14 @@ internal static class LogsBenchmark
 
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await File.WriteAllTextAsync(path, JournaldNoRateLimit);
-        await LogTestbed.RunAsync(testbed.InMachine("systemctl", "restart", "systemd-journald.service"));
+        await testbed.RunInMachineAsync("systemctl", "restart", "systemd-journald.service");
         Console.WriteLine($"wrote {JournaldDropIn} in the machine (RateLimitIntervalSec=0) and restarted systemd-journald");
     }
 
-    private static async Task PrintMachineAsync(LogTestbed testbed)
+    private static async Task PrintMachineAsync(BenchTestbed testbed)
     {
-        string kubectl = (await LogTestbed.RunAsync(LogTestbed.Command("kubectl", ["version", "--client"]))).Split('\n')[0];
-        string journalctl = (await LogTestbed.RunAsync(LogTestbed.Command("journalctl", ["--version"]))).Split('\n')[0];
+        string kubectl = (await BenchTestbed.RunAsync(BenchTestbed.Command("kubectl", ["version", "--client"]))).Split('\n')[0];
+        string journalctl = (await BenchTestbed.RunAsync(BenchTestbed.Command("journalctl", ["--version"]))).Split('\n')[0];
         string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?";
         Console.WriteLine($"host: {Environment.ProcessorCount} cores ({cpu}), .NET {Environment.Version}, {kubectl}, {journalctl}");
         Console.WriteLine($"testbed {testbed.Name}: machine leader PID {testbed.LeaderPid}, API server {testbed.ApiServer} (PID {testbed.ApiServerPid}); load average {LoadAverage()}");

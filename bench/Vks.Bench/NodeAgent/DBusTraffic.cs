@@ -6,6 +6,7 @@
 // window is cut by those times and the monitor's own start-up does not count.
 using System.Diagnostics;
 using System.Globalization;
+using Vks.Bench.Testbed;
 
 namespace Vks.Bench.NodeAgent;
 
@@ -24,10 +25,10 @@ internal sealed class DBusTraffic : IAsyncDisposable
         _reader = ReadAsync();
     }
 
-    public static async Task<DBusTraffic> StartAsync(TestbedMachine machine, uint vksPid)
+    public static async Task<DBusTraffic> StartAsync(BenchTestbed machine, uint vksPid)
     {
         string vksName = await UniqueNameAsync(machine, vksPid);
-        Process monitor = machine.Start(
+        Process monitor = machine.StartInMachine(
             "dbus-monitor", "--system", "--profile",
             $"sender='{vksName}'", $"destination='{vksName}'", "type='signal',sender='org.freedesktop.systemd1'");
         monitor.ErrorDataReceived += (_, _) => { };
@@ -70,10 +71,10 @@ internal sealed class DBusTraffic : IAsyncDisposable
         }
     }
 
-    private static async Task<string> UniqueNameAsync(TestbedMachine machine, uint pid)
+    private static async Task<string> UniqueNameAsync(BenchTestbed machine, uint pid)
     {
         // NAME PID PROCESS USER CONNECTION UNIT SESSION DESCRIPTION
-        string list = await machine.RunAsync("busctl", "list", "--unique", "--no-legend", "--no-pager");
+        string list = await machine.RunInMachineAsync("busctl", "list", "--unique", "--no-legend", "--no-pager");
         return list.Split('\n', StringSplitOptions.RemoveEmptyEntries)
             .Select(line => line.Split(' ', StringSplitOptions.RemoveEmptyEntries))
             .FirstOrDefault(fields => fields.Length > 1 && fields[1] == pid.ToString(CultureInfo.InvariantCulture))?[0]

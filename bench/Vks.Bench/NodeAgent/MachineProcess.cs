@@ -2,10 +2,11 @@
 // /proc/LEADER_PID/root/proc). CPU comes from /proc/PID/stat because the testbed's systemd has no CPU accounting
 // on the host's cgroup v1 hierarchy (vks.service's CPUUsageNSec is "[not set]").
 using System.Globalization;
+using Vks.Bench.Testbed;
 
 namespace Vks.Bench.NodeAgent;
 
-internal sealed class MachineProcess(TestbedMachine machine, string label, uint pid)
+internal sealed class MachineProcess(BenchTestbed machine, string label, uint pid)
 {
     private const double ClockTicksPerSecond = 100; // USER_HZ; `getconf CLK_TCK` is 100 on Linux
 

@@ -11,6 +11,7 @@ using k8s.Models;
 using Vks.Node.Pods;
 using Vks.Systemd.DBus;
 using Vks.Systemd.Manager;
+using Vks.Bench.Testbed;
 
 namespace Vks.Bench.NodeAgent;
 
@@ -20,7 +21,7 @@ internal static class NodeAgentBenchmark
 
     public static async Task<int> RunAsync(BenchArguments arguments)
     {
-        TestbedMachine machine = TestbedMachine.Open(arguments.GetString("testbed") ?? throw new ArgumentException("Give --testbed NAME (vks installed with scripts/testbed install-vks)."));
+        BenchTestbed machine = BenchTestbed.Open(arguments.GetString("testbed") ?? throw new ArgumentException("Give --testbed NAME (vks installed with scripts/testbed install-vks)."));
         string[] scenarios = List(arguments, "scenarios", "start,kill,idle,lifecycle");
         using var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(machine.AdminKubeconfig));
         await using DBusConnection bus = await DBusConnection.ConnectAsync(machine.BusAddress);
@@ -146,7 +147,7 @@ internal static class NodeAgentBenchmark
 
     /// <summary>With N pods running and nothing changing: vks's memory, the CPU of vks, the machine's systemd and its
     /// dbus-daemon, vks's D-Bus messages and all API writes, over a window after a settling time.</summary>
-    private static async Task IdleCostAsync(Kubernetes client, SystemdManager systemd, TestbedMachine machine, int pods, TimeSpan settle, TimeSpan window)
+    private static async Task IdleCostAsync(Kubernetes client, SystemdManager systemd, BenchTestbed machine, int pods, TimeSpan settle, TimeSpan window)
     {
         await using BenchNamespace ns = await BenchNamespace.CreateAsync(client, "idle");
         await ns.CreateRunningPodsAsync(pods);
@@ -222,7 +223,7 @@ internal static class NodeAgentBenchmark
         Console.WriteLine();
     }
 
-    private static void PrintMachine(TestbedMachine machine)
+    private static void PrintMachine(BenchTestbed machine)
     {
         string cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(line => line.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
         Console.WriteLine($"machine: {Environment.ProcessorCount} cores, {cpu}, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");

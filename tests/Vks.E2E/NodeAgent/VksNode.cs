@@ -20,48 +20,24 @@ public sealed class VksNode(Testbed.Testbed testbed)
     /// <summary>The node name: vks defaults to the machine's hostname, which is the testbed's name.</summary>
     public string NodeName => Testbed.Name;
 
-    /// <summary>Installs the build and the unit (scripts/testbed install-vks), starts vks and waits until the Node
-    /// is Ready.</summary>
+    /// <summary>Installs the build and the unit, starts vks, approves its serving certificate (all by
+    /// scripts/testbed install-vks) and waits until the Node is Ready.</summary>
     public async Task InstallAndStartAsync()
     {
         var build = await Published.Value;
         (await Testbed.InstallVksAsync(build)).EnsureSuccess("scripts/testbed install-vks");
         await WaitNodeReadyAsync();
-        await WaitKubeletApiAsync();
     }
 
-    /// <summary>Waits until the API server reaches vks' kubelet API (GET /healthz through the node proxy), approving
-    /// the node's serving certificate request the way a cluster operator does; a vks that kept its certificate from
-    /// an earlier start files none.</summary>
-    public async Task WaitKubeletApiAsync()
+    /// <summary>The names of this node's kubelet-serving CSRs, approved or not.</summary>
+    public async Task<IReadOnlyList<string>> ServingCertificateRequestsAsync()
     {
-        var healthz = await Eventually.ReadUntilAsync(async () =>
-        {
-            await ApprovePendingServingCertificatesAsync();
-            var result = await Testbed.KubectlAsync("get", "--raw", $"/api/v1/nodes/{NodeName}/proxy/healthz");
-            return result.ExitCode == 0 ? result.Stdout.Trim() : result.Stderr.Trim();
-        }, h => h == "ok", TimeSpan.FromSeconds(60));
-        Assert.True(healthz == "ok", $"the kubelet API of {NodeName} is not reachable through the API server: {healthz}");
-    }
-
-    /// <summary>The names of this node's kubelet-serving CSRs, pending or not.</summary>
-    public async Task<IReadOnlyList<(string Name, bool Pending)>> ServingCertificateRequestsAsync()
-    {
-        var list = VksNode.ParseJson((await Testbed.KubectlAsync("get", "csr", "-o", "json")).EnsureSuccess("get csr").Stdout);
+        var list = ParseJson((await Testbed.KubectlAsync("get", "csr", "-o", "json")).EnsureSuccess("get csr").Stdout);
         return list.GetProperty("items").EnumerateArray()
             .Where(csr => csr.GetProperty("spec").GetProperty("username").GetString() == $"system:node:{NodeName}"
                           && csr.GetProperty("spec").GetProperty("signerName").GetString() == "kubernetes.io/kubelet-serving")
-            .Select(csr => (csr.GetProperty("metadata").GetProperty("name").GetString()!,
-                !csr.TryGetProperty("status", out var status) || !status.TryGetProperty("conditions", out _)))
+            .Select(csr => csr.GetProperty("metadata").GetProperty("name").GetString()!)
             .ToList();
-    }
-
-    private async Task ApprovePendingServingCertificatesAsync()
-    {
-        foreach (var (name, _) in (await ServingCertificateRequestsAsync()).Where(r => r.Pending))
-        {
-            (await Testbed.KubectlAsync("certificate", "approve", name)).EnsureSuccess($"kubectl certificate approve {name}");
-        }
     }
 
     public async Task WaitNodeReadyAsync()
@@ -105,7 +81,7 @@ public sealed class VksNode(Testbed.Testbed testbed)
             "systemctl daemon-reload; systemctl reset-failed");
         await Testbed.KubectlAsync("delete", "node", NodeName, "--ignore-not-found");
         await Testbed.KubectlAsync("-n", "kube-node-lease", "delete", "lease", NodeName, "--ignore-not-found");
-        foreach (var (name, _) in await ServingCertificateRequestsAsync())
+        foreach (var name in await ServingCertificateRequestsAsync())
         {
             await Testbed.KubectlAsync("delete", "csr", name);
         }

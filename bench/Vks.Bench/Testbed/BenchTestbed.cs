@@ -1,17 +1,17 @@
-// The testbed as the log benchmark reaches it from the host: state.env for the machine's leader PID, the API
-// server's port and PID; pki/ for client certificates; the machine's file system (and journal) through
-// /proc/LEADER_PID/root; commands inside the machine through `nsenter -t LEADER_PID -a`, as `scripts/testbed exec`
-// runs them.
+// A testbed as the benchmarks reach it from the host: state.env for the machine's leader PID, the API server's port
+// and PID; pki/ for client certificates; the machine's file system, journal and system bus through its PID 1
+// (/proc/LEADER_PID/root); commands inside the machine through `nsenter -t LEADER_PID -a`, as `scripts/testbed exec`
+// runs them. Starting a process costs milliseconds, so benchmarks run commands outside their measured windows.
 using System.Diagnostics;
 using System.Globalization;
 
-namespace Vks.Bench.Logs;
+namespace Vks.Bench.Testbed;
 
-internal sealed class LogTestbed
+internal sealed class BenchTestbed
 {
     private readonly IReadOnlyDictionary<string, string> _state;
 
-    private LogTestbed(string name, IReadOnlyDictionary<string, string> state)
+    private BenchTestbed(string name, IReadOnlyDictionary<string, string> state)
     {
         Name = name;
         _state = state;
@@ -24,15 +24,17 @@ internal sealed class LogTestbed
 
     public int LeaderPid => int.Parse(_state["LEADER_PID"], CultureInfo.InvariantCulture);
 
-    public int ApiServerPid => int.Parse(_state["kube_apiserver_PID"], CultureInfo.InvariantCulture);
+    public int ApiServerPid => int.Parse(State("kube_apiserver_PID"), CultureInfo.InvariantCulture);
 
-    public Uri ApiServer => new($"https://127.0.0.1:{_state["API_PORT"]}");
+    public Uri ApiServer => new($"https://127.0.0.1:{State("API_PORT")}");
 
     public string AdminKubeconfig => Path.Combine(StateDirectory, "admin.kubeconfig");
 
+    public string BusAddress => $"unix:path={MachinePath("/run/dbus/system_bus_socket")}";
+
     public string Pki(string file) => Path.Combine(StateDirectory, "pki", file);
 
-    public static LogTestbed Open(string name)
+    public static BenchTestbed Open(string name)
     {
         if (name.Length == 0 || name.Contains('/', StringComparison.Ordinal) || name.StartsWith('.'))
         {
@@ -51,17 +53,24 @@ internal sealed class LogTestbed
             }
         }
 
-        return state.ContainsKey("LEADER_PID") && state.ContainsKey("API_PORT") && state.ContainsKey("kube_apiserver_PID")
-            ? new LogTestbed(name, state)
-            : throw new InvalidOperationException($"{stateFile} lacks LEADER_PID, API_PORT or kube_apiserver_PID; is the testbed up?");
+        return state.ContainsKey("LEADER_PID")
+            ? new BenchTestbed(name, state)
+            : throw new InvalidOperationException($"{stateFile} names no LEADER_PID; is the testbed up?");
     }
 
     /// <summary>A path inside the machine, seen from the host.</summary>
     public string MachinePath(string path) => $"/proc/{LeaderPid}/root{path}";
 
-    /// <summary>The start of a command run inside the machine; its output is redirected.</summary>
+    /// <summary>The start of a command run inside the machine (all its namespaces); its output is redirected.</summary>
     public ProcessStartInfo InMachine(params string[] command) =>
         Command("nsenter", ["-t", LeaderPid.ToString(CultureInfo.InvariantCulture), "-a", "--", .. command]);
+
+    /// <summary>Starts a command inside the machine with its output redirected.</summary>
+    public Process StartInMachine(params string[] command) =>
+        Process.Start(InMachine(command)) ?? throw new InvalidOperationException($"nsenter {string.Join(' ', command)} did not start.");
+
+    /// <summary>Runs a command inside the machine to its end and returns its stdout; a failure throws.</summary>
+    public Task<string> RunInMachineAsync(params string[] command) => RunAsync(InMachine(command));
 
     /// <summary>Runs a command (in the machine or on the host) to its end and returns its stdout; a failure throws.</summary>
     public static async Task<string> RunAsync(ProcessStartInfo start)
@@ -85,4 +94,9 @@ internal sealed class LogTestbed
 
         return start;
     }
+
+    private string State(string key) =>
+        _state.TryGetValue(key, out string? value)
+            ? value
+            : throw new InvalidOperationException($"{Path.Combine(StateDirectory, "state.env")} names no {key}; is the testbed up?");
 }
