@@ -61,6 +61,37 @@ internal sealed class BenchTestbed
     /// <summary>A path inside the machine, seen from the host.</summary>
     public string MachinePath(string path) => $"/proc/{LeaderPid}/root{path}";
 
+    /// <summary>The host's pid of the machine's process <paramref name="machinePid"/>: the process in the machine's
+    /// pid namespace whose innermost pid (the last of /proc/PID/status NSpid) it is.</summary>
+    public int HostPid(uint machinePid)
+    {
+        string machineNamespace = new FileInfo($"/proc/{LeaderPid}/ns/pid").LinkTarget
+            ?? throw new InvalidOperationException("The machine's pid namespace cannot be read.");
+        string wanted = machinePid.ToString(CultureInfo.InvariantCulture);
+        foreach (string process in Directory.EnumerateDirectories("/proc").Where(p => Path.GetFileName(p).All(char.IsAsciiDigit)))
+        {
+            try
+            {
+                if (new FileInfo(Path.Combine(process, "ns/pid")).LinkTarget != machineNamespace)
+                {
+                    continue;
+                }
+
+                string? nsPid = File.ReadLines(Path.Combine(process, "status")).FirstOrDefault(line => line.StartsWith("NSpid:", StringComparison.Ordinal));
+                if (nsPid?.Split('\t', StringSplitOptions.RemoveEmptyEntries)[^1] == wanted)
+                {
+                    return int.Parse(Path.GetFileName(process), CultureInfo.InvariantCulture);
+                }
+            }
+            catch (Exception error) when (error is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while it was read.
+            }
+        }
+
+        throw new InvalidOperationException($"No process of the machine has pid {machinePid}.");
+    }
+
     /// <summary>The start of a command run inside the machine (all its namespaces); its output is redirected.</summary>
     public ProcessStartInfo InMachine(params string[] command) =>
         Command("nsenter", ["-t", LeaderPid.ToString(CultureInfo.InvariantCulture), "-a", "--", .. command]);

@@ -9,6 +9,8 @@
 //   of a package vks installed are disabled afterwards, so they do not start at the next boot either: the package's
 //   own unit must never run beside the container's. A daemon an admin installed before is left alone.
 // - dpkg cut short (vks killed mid-install) is finished with dpkg --configure -a, then the install runs again.
+// - What apt-cache and dpkg-query answered is kept while apt's and dpkg's files are unchanged (AptStateStamp): 200
+//   containers of one package asking at once otherwise wait for rounds of apt-cache runs, seconds each under load.
 using System.Text.RegularExpressions;
 using Vks.Node.Images;
 
@@ -21,7 +23,12 @@ public sealed record AptTools(
     string DpkgQuery = "/usr/bin/dpkg-query",
     string Dpkg = "/usr/bin/dpkg",
     string Systemctl = "/usr/bin/systemctl",
-    string PolicyRcD = "/usr/sbin/policy-rc.d");
+    string PolicyRcD = "/usr/sbin/policy-rc.d")
+{
+    /// <summary>The files and directories whose change can change apt's or dpkg's answers (see
+    /// <see cref="AptStateStamp"/>): dpkg's status database, apt's index and apt's configuration.</summary>
+    public IReadOnlyList<string> StateFiles { get; init; } = ["/var/lib/dpkg/status", "/var/lib/apt/lists", "/etc/apt"];
+}
 
 public sealed partial class AptPackageInstaller : IPackageInstaller
 {
@@ -44,6 +51,9 @@ public sealed partial class AptPackageInstaller : IPackageInstaller
 
     private readonly AptTools _tools;
     private readonly PolicyRcGuard _policy;
+    private readonly Dictionary<string, PackageQuery> _queries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string?> _serviceUnits = new(StringComparer.Ordinal);
+    private AptStateStamp? _answersStamp;
     private bool _recovered;
 
     public AptPackageInstaller(AptTools? tools = null)
@@ -55,13 +65,21 @@ public sealed partial class AptPackageInstaller : IPackageInstaller
     public async Task<PackageQuery> QueryAsync(string package, CancellationToken cancellationToken)
     {
         RequirePackageName(package);
+        ForgetAnswersIfStateChanged();
+        if (_queries.TryGetValue(package, out var known))
+        {
+            return known;
+        }
+
         var result = await RunAsync(_tools.AptCache, ["policy", "--", package], cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"apt-cache policy {package} failed: {AptOutput.ErrorLine(result, "apt-cache")}");
         }
 
-        return AptOutput.ParsePolicy(result.StandardOutput);
+        var query = AptOutput.ParsePolicy(result.StandardOutput);
+        _queries[package] = query;
+        return query;
     }
 
     public async Task<AptResult> InstallAsync(DebianPackageImage image, CancellationToken cancellationToken)
@@ -69,6 +87,8 @@ public sealed partial class AptPackageInstaller : IPackageInstaller
         ArgumentNullException.ThrowIfNull(image);
         RequirePackageName(image.Package);
         RecoverOnce();
+        // Whatever the outcome, apt may have changed something the stamp cannot see yet (the same second, the same size).
+        ForgetAnswers();
         var wasInstalled = await IsInstalledAsync(image.Package, cancellationToken).ConfigureAwait(false);
         string[] install =
         [
@@ -111,6 +131,7 @@ public sealed partial class AptPackageInstaller : IPackageInstaller
 
     public async Task<AptResult> RefreshIndexAsync(CancellationToken cancellationToken)
     {
+        ForgetAnswers();
         var result = await RunAsync(_tools.AptGet, ["update", "-q", "-o", $"DPkg::Lock::Timeout={(int)LockTimeout.TotalSeconds}"], cancellationToken).ConfigureAwait(false);
         return result.ExitCode == 0 ? AptResult.Success : AptResult.Failure(AptOutput.ErrorLine(result, "apt-get update"));
     }
@@ -118,6 +139,19 @@ public sealed partial class AptPackageInstaller : IPackageInstaller
     public async Task<string?> ReadServiceUnitAsync(string package, CancellationToken cancellationToken)
     {
         RequirePackageName(package);
+        ForgetAnswersIfStateChanged();
+        if (_serviceUnits.TryGetValue(package, out var known))
+        {
+            return known;
+        }
+
+        var unit = await ReadServiceUnitFileAsync(package, cancellationToken).ConfigureAwait(false);
+        _serviceUnits[package] = unit;
+        return unit;
+    }
+
+    private async Task<string?> ReadServiceUnitFileAsync(string package, CancellationToken cancellationToken)
+    {
         var files = await RunAsync(_tools.DpkgQuery, ["-L", "--", package], cancellationToken).ConfigureAwait(false);
         if (files.ExitCode != 0 || AptOutput.ServiceUnitPath(package, files.StandardOutput) is not { } path)
         {
@@ -164,6 +198,23 @@ public sealed partial class AptPackageInstaller : IPackageInstaller
         return disable.ExitCode == 0
             ? AptResult.Success
             : AptResult.Failure($"{package} was installed, but its own units could not be disabled: {AptOutput.ErrorLine(disable, "systemctl disable")}");
+    }
+
+    private void ForgetAnswersIfStateChanged()
+    {
+        var stamp = AptStateStamp.Read(_tools.StateFiles);
+        if (!stamp.Equals(_answersStamp))
+        {
+            ForgetAnswers();
+            _answersStamp = stamp;
+        }
+    }
+
+    private void ForgetAnswers()
+    {
+        _queries.Clear();
+        _serviceUnits.Clear();
+        _answersStamp = null;
     }
 
     private void RecoverOnce()

@@ -987,19 +987,27 @@ internal sealed class UnitActor : ReceiveActor, IWithStash, IWithTimers
             return new CreationBlocked(answer.ToString()!);
         }
 
-        // Watch first, so that nothing the start changes is missed.
-        var watch = await services.Systemd.WatchUnitAsync(
-            request.UnitName, state => self.Tell(new UnitStateChanged(state)), error => self.Tell(new WatchStopped(error)), cancellationToken).ConfigureAwait(false);
+        // The watch and the start at once: under a burst every systemd call is answered late, and one after the other
+        // they would wait twice. Nothing the start changes is missed either way: the watch subscribes before it reads
+        // the unit's state, and orders that reading and the signals by their serials.
+        var watching = services.Systemd.WatchUnitAsync(
+            request.UnitName, state => self.Tell(new UnitStateChanged(state)), error => self.Tell(new WatchStopped(error)), cancellationToken);
+        var starting = services.Systemd.StartUnitAsync(request.UnitName, JobMode.Replace, cancellationToken);
         try
         {
-            var job = await services.Systemd.StartUnitAsync(request.UnitName, JobMode.Replace, cancellationToken).ConfigureAwait(false);
-            return new UnitCreated(watch, job);
+            await Task.WhenAll(watching, starting).ConfigureAwait(false);
         }
         catch
         {
-            await watch.DisposeAsync().ConfigureAwait(false);
+            if (watching.IsCompletedSuccessfully)
+            {
+                await watching.Result.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
+
+        return new UnitCreated(await watching.ConfigureAwait(false), await starting.ConfigureAwait(false));
     }
 
     private static async Task<IUnitFileAnswer> RemoveUnitAsync(PodServices services, IAsyncDisposable? watch, RemoveUnitFile request, CancellationToken cancellationToken)

@@ -61,7 +61,7 @@ internal static class VksDaemon
         using var metrics = new VksMetricsExporter();
         var kubeconfig = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
         var apiServer = ApiServerAddress.Parse(kubeconfig.Host);
-        using var client = new Kubernetes(kubeconfig, new KubernetesApiMetricsHandler());
+        using var client = new Kubernetes(kubeconfig, new KubernetesApiMetricsHandler(), new ResponseBufferingHandler());
         var host = new HostFactsReader();
         var facts = host.ReadFacts();
         var nodeName = options.NodeName ?? NodeNameOf(facts.Hostname);
@@ -144,6 +144,7 @@ internal static class VksDaemon
             DebugSocket.DefaultPath,
             services.GetRequiredService<ILogger<DebugSocketServer>>(),
             () => services.GetRequiredService<KubeletServer>().Status));
+        builder.Services.AddHostedService<IdleHeapTrimmer>();
         // Registered last, so stopped first: STOPPING=1 goes out as soon as the stop begins.
         builder.Services.AddHostedService(_ => new WatchdogPinger(notifier));
         return builder.Build();

@@ -1,5 +1,5 @@
 // Counts and times every request vks sends to the API server: it sits in KubernetesClient's handler chain
-// (new Kubernetes(config, new KubernetesApiMetricsHandler())). The time is to the response headers, which for a watch
+// (new Kubernetes(config, new KubernetesApiMetricsHandler(), ...)). The time is until the response is handed on, which for a watch
 // is when the watch is open; its events stream after that.
 using System.Diagnostics;
 using System.Globalization;
@@ -38,24 +38,6 @@ public sealed class KubernetesApiMetricsHandler : DelegatingHandler
     internal static string VerbOf(HttpRequestMessage request)
     {
         var method = request.Method.Method;
-        return method == HttpMethod.Get.Method && IsWatch(request.RequestUri) ? "WATCH" : method;
-    }
-
-    private static bool IsWatch(Uri? uri)
-    {
-        if (uri is null || !uri.IsAbsoluteUri)
-        {
-            return false;
-        }
-
-        foreach (var parameter in uri.Query.TrimStart('?').Split('&'))
-        {
-            if (parameter is "watch=true" or "watch=1")
-            {
-                return true;
-            }
-        }
-
-        return false;
+        return method == HttpMethod.Get.Method && ApiRequestKind.IsWatch(request.RequestUri) ? "WATCH" : method;
     }
 }

@@ -42,8 +42,13 @@ internal sealed class UnitWatch : IAsyncDisposable
             _ledger.BeginResync();
         }
 
-        (IReadOnlyDictionary<string, Variant> unit, string unitSender, uint unitSerial) = await _manager.GetAllAsync(Path, SystemdBus.UnitInterface, cancellationToken).ConfigureAwait(false);
-        (IReadOnlyDictionary<string, Variant> service, string serviceSender, uint serviceSerial) = await _manager.GetAllAsync(Path, SystemdBus.ServiceInterface, cancellationToken).ConfigureAwait(false);
+        // Both calls at once: with systemd busy (hundreds of units starting) each answer comes late, and two in a
+        // row would wait twice.
+        var unitReply = _manager.GetAllAsync(Path, SystemdBus.UnitInterface, cancellationToken);
+        var serviceReply = _manager.GetAllAsync(Path, SystemdBus.ServiceInterface, cancellationToken);
+        await Task.WhenAll(unitReply, serviceReply).ConfigureAwait(false);
+        (IReadOnlyDictionary<string, Variant> unit, string unitSender, uint unitSerial) = await unitReply.ConfigureAwait(false);
+        (IReadOnlyDictionary<string, Variant> service, string serviceSender, uint serviceSerial) = await serviceReply.ConfigureAwait(false);
         lock (_lock)
         {
             if (_stopped)

@@ -32,8 +32,14 @@ public sealed class AptPackageInstallerTests : IDisposable
                 """),
             Dpkg: Tool("dpkg", "exit 0"),
             Systemctl: Tool("systemctl", "exit 0"),
-            PolicyRcD: Path.Combine(_directory.FullName, "policy-rc.d"));
+            PolicyRcD: Path.Combine(_directory.FullName, "policy-rc.d"))
+        {
+            StateFiles = [StateDirectory.FullName],
+        };
     }
+
+    // Stands in for /var/lib/dpkg/status, /var/lib/apt/lists and /etc/apt.
+    private DirectoryInfo StateDirectory => _directory.CreateSubdirectory("state");
 
     private string Log => Path.Combine(_directory.FullName, "log");
 
@@ -130,6 +136,52 @@ public sealed class AptPackageInstallerTests : IDisposable
 
         Assert.Equal((null, "1:0.4.6-3"), (query.InstalledVersion, query.CandidateVersion));
         Assert.Equal("apt-cache [policy] [--] [uptimed] | DEBIAN_FRONTEND=noninteractive LC_ALL=C policy-rc.d=none", Assert.Single(Runs));
+    }
+
+    [Fact]
+    public async Task While_apts_and_dpkgs_files_are_unchanged_a_query_is_answered_without_running_apt_cache_again()
+    {
+        File.WriteAllText(Path.Combine(_directory.FullName, "policy"), "uptimed:\n  Installed: 1:0.4.6-3\n  Candidate: 1:0.4.6-3\n  Version table:\n *** 1:0.4.6-3 500\n");
+        var installer = new AptPackageInstaller(_tools);
+
+        var first = await installer.QueryAsync("uptimed", CancellationToken.None);
+        var second = await installer.QueryAsync("uptimed", CancellationToken.None);
+        await installer.ReadServiceUnitAsync("uptimed", CancellationToken.None);
+        await installer.ReadServiceUnitAsync("uptimed", CancellationToken.None);
+
+        Assert.Same(first, second);
+        Assert.Equal(new[] { "apt-cache", "dpkg-query" }, Runs.Select(r => r.Split(' ')[0]));
+    }
+
+    [Fact]
+    public async Task A_changed_file_of_apt_or_dpkg_makes_the_next_query_ask_apt_cache_again()
+    {
+        var policy = Path.Combine(_directory.FullName, "policy");
+        File.WriteAllText(policy, "uptimed:\n  Installed: (none)\n  Candidate: 1:0.4.6-3\n  Version table:\n     1:0.4.6-3 500\n");
+        var installer = new AptPackageInstaller(_tools);
+        await installer.QueryAsync("uptimed", CancellationToken.None);
+
+        File.WriteAllText(policy, "uptimed:\n  Installed: 1:0.4.6-3\n  Candidate: 1:0.4.6-3\n  Version table:\n *** 1:0.4.6-3 500\n");
+        // An admin's dpkg -i (a new status file renamed into place).
+        File.WriteAllText(Path.Combine(StateDirectory.FullName, "status"), "Package: uptimed\n");
+        var after = await installer.QueryAsync("uptimed", CancellationToken.None);
+
+        Assert.Equal("1:0.4.6-3", after.InstalledVersion);
+        Assert.Equal(2, Runs.Count(r => r.StartsWith("apt-cache ", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task An_install_or_an_index_refresh_makes_the_next_query_ask_apt_cache_again()
+    {
+        var installer = new AptPackageInstaller(_tools);
+
+        await installer.QueryAsync("uptimed", CancellationToken.None);
+        await installer.InstallAsync(new DebianPackageImage("uptimed", null), CancellationToken.None);
+        await installer.QueryAsync("uptimed", CancellationToken.None);
+        await installer.RefreshIndexAsync(CancellationToken.None);
+        await installer.QueryAsync("uptimed", CancellationToken.None);
+
+        Assert.Equal(3, Runs.Count(r => r.StartsWith("apt-cache ", StringComparison.Ordinal)));
     }
 
     [Theory]

@@ -14,25 +14,62 @@ public sealed class UnitFileActorSpecs(ITestOutputHelper output) : ActorSpec(out
     public void Changes_that_arrive_while_systemd_reloads_share_the_next_single_reload()
     {
         var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd, loadsNewFilesWithoutReload: false));
+        writer.Tell(new WriteUnitFile("vks.default.a.old.service", Unit(PodUid), PodUid), TestActor);
+        ExpectMsg<UnitFileWritten>();
         Systemd.HoldReloads();
         writer.Tell(new WriteUnitFile("vks.default.a.c0.service", Unit(PodUid), PodUid), TestActor);
-        AwaitAssert(() => Assert.Equal(1, Systemd.CountOf("reload")));
+        AwaitAssert(() => Assert.Equal(2, Systemd.CountOf("reload")));
 
         for (var i = 1; i < 20; i++)
         {
             writer.Tell(new WriteUnitFile($"vks.default.a.c{i}.service", Unit(PodUid), PodUid), TestActor);
         }
 
-        writer.Tell(new RemoveUnitFile("vks.default.a.c0.service", PodUid), TestActor);
+        writer.Tell(new RemoveUnitFile("vks.default.a.old.service", PodUid), TestActor);
+        // Every change is applied (the files are there) before the held reload ends: they wait for the next one.
+        var written = Enumerable.Range(0, 20).Select(i => $"vks.default.a.c{i}.service").Order(StringComparer.Ordinal).ToArray();
+        AwaitAssert(() => Assert.Equal(written, Store.ListUnitNames().Order(StringComparer.Ordinal)));
+        ExpectNoMsg(TimeSpan.FromMilliseconds(200));
         Systemd.ReleaseReloads();
 
         var answers = Enumerable.Range(0, 21).Select(_ => ExpectMsg<IUnitFileAnswer>()).ToArray();
         Assert.Equal(20, answers.OfType<UnitFileWritten>().Count());
         Assert.Single(answers.OfType<UnitFileRemoved>());
-        Assert.Equal(2, Systemd.CountOf("reload"));
-        Assert.Equal(
-            Enumerable.Range(1, 19).Select(i => $"vks.default.a.c{i}.service").Order(StringComparer.Ordinal),
-            Store.ListUnitNames().Order(StringComparer.Ordinal));
+        Assert.Equal(3, Systemd.CountOf("reload"));
+    }
+
+    [Fact]
+    public void A_change_that_needs_no_reload_is_answered_while_another_waits_for_one()
+    {
+        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd, loadsNewFilesWithoutReload: true));
+        Systemd.Change("vks.default.a.loaded.service", state => state);
+        Systemd.HoldReloads();
+        writer.Tell(new WriteUnitFile("vks.default.a.loaded.service", Unit(PodUid), PodUid));
+        AwaitAssert(() => Assert.Equal(1, Systemd.CountOf("reload")));
+
+        writer.Tell(new WriteUnitFile("vks.default.a.new.service", Unit(PodUid), PodUid));
+
+        Assert.Equal("vks.default.a.new.service", ExpectMsg<UnitFileWritten>().UnitName);
+        Systemd.ReleaseReloads();
+        Assert.Equal("vks.default.a.loaded.service", ExpectMsg<UnitFileWritten>().UnitName);
+    }
+
+    [Fact]
+    public void Changes_to_one_unit_are_applied_in_the_order_they_came()
+    {
+        var writer = Sys.ActorOf(UnitFileActor.Props(Store, Systemd, loadsNewFilesWithoutReload: false));
+        const string name = "vks.default.a.app.service";
+        Systemd.HoldReloads();
+
+        writer.Tell(new WriteUnitFile(name, Unit(PodUid), PodUid));
+        writer.Tell(new RemoveUnitFile(name, PodUid));
+        writer.Tell(new WriteUnitFile(name, Unit("next-pod"), "next-pod"));
+        Systemd.ReleaseReloads();
+
+        ExpectMsg<UnitFileWritten>();
+        ExpectMsg<UnitFileRemoved>();
+        ExpectMsg<UnitFileWritten>();
+        Assert.Equal("next-pod", KubernetesUnitMetadata.FromUnitFile(ReadUnitFile(name)!)!.PodUid);
     }
 
     [Fact]

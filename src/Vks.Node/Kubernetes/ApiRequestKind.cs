@@ -1,0 +1,28 @@
+// What an API request is, from its query: a watch or a followed log streams its body for as long as it lasts.
+namespace Vks.Node.Kubernetes;
+
+internal static class ApiRequestKind
+{
+    public static bool IsWatch(Uri? uri) => HasTrueParameter(uri, "watch");
+
+    /// <summary>A watch or a followed log (a body that does not end by itself).</summary>
+    public static bool IsStream(Uri? uri) => IsWatch(uri) || HasTrueParameter(uri, "follow");
+
+    private static bool HasTrueParameter(Uri? uri, string name)
+    {
+        if (uri is null || !uri.IsAbsoluteUri)
+        {
+            return false;
+        }
+
+        foreach (var parameter in uri.Query.TrimStart('?').Split('&'))
+        {
+            if (parameter == $"{name}=true" || parameter == $"{name}=1")
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
