@@ -10,7 +10,8 @@ namespace Vks.Bench.DBus;
 /// made by busctl in a loop as a reference.</summary>
 internal static class DBusBenchmark
 {
-    private const int InFlight = 128;
+    // Calls awaiting replies at once; the client is allowed as many (its default is lower, for the system bus).
+    internal const int InFlight = 128;
 
     public static async Task<int> RunAsync(BenchArguments arguments)
     {
@@ -20,7 +21,7 @@ internal static class DBusBenchmark
         string address = givenAddress ?? privateBus!.Address;
 
         PrintMachine(address, duration);
-        await using DBusConnection client = await DBusConnection.ConnectAsync(address);
+        await using DBusConnection client = await DBusConnection.ConnectAsync(address, new DBusConnectionOptions { MaxPendingCalls = DBusBenchmark.InFlight });
         await using DBusConnection peer = await DBusConnection.ConnectAsync(address);
         PropertiesPeer.Serve(peer);
 

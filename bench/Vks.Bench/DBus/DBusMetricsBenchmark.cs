@@ -24,7 +24,7 @@ internal static class DBusMetricsBenchmark
         DBusBenchmark.PrintMachine(address, duration);
         Console.WriteLine($"{rounds} rounds, each: without a listener, then with the exporter (the order swaps every round)");
         Console.WriteLine();
-        await using DBusConnection client = await DBusConnection.ConnectAsync(address);
+        await using DBusConnection client = await DBusConnection.ConnectAsync(address, new DBusConnectionOptions { MaxPendingCalls = DBusBenchmark.InFlight });
         Func<Task> ping = () => client.CallMethodAsync(DBusConnection.BusName, DBusConnection.BusPath, "org.freedesktop.DBus.Peer", "Ping");
 
         await DBusBenchmark.SequentialAsync(ping, TimeSpan.FromSeconds(1));

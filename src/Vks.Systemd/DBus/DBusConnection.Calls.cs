@@ -33,7 +33,8 @@ public sealed partial class DBusConnection
         return readReply(ref reader);
     }
 
-    /// <summary>Sends a call and returns its reply message (never an error reply: those throw).</summary>
+    /// <summary>Sends a call and returns its reply message (never an error reply: those throw). At most
+    /// <see cref="DBusConnectionOptions.MaxPendingCalls"/> calls await their replies at once; more wait for a turn.</summary>
     public async Task<Message> CallAsync(
         string destination,
         string path,
@@ -45,6 +46,27 @@ public sealed partial class DBusConnection
         CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        await _callSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await SendCallAsync(destination, path, @interface, member, signature, writeBody, timeout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _callSlots.Release();
+        }
+    }
+
+    private async Task<Message> SendCallAsync(
+        string destination,
+        string path,
+        string @interface,
+        string member,
+        string? signature,
+        BodyWriter? writeBody,
+        TimeSpan? timeout,
+        CancellationToken cancellationToken)
+    {
         uint serial = NextSerial();
         OutgoingMessage request = MessageWriter.Build(
             new OutgoingHeader(MessageType.MethodCall, serial)

@@ -30,6 +30,7 @@ public sealed partial class DBusConnection : IDBusConnection, IAsyncDisposable
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly DBusConnectionOptions _options;
+    private readonly SemaphoreSlim _callSlots;
     private readonly Channel<OutgoingMessage> _outgoing =
         Channel.CreateUnbounded<OutgoingMessage>(new UnboundedChannelOptions { SingleReader = true });
 
@@ -47,6 +48,7 @@ public sealed partial class DBusConnection : IDBusConnection, IAsyncDisposable
         _input = PipeReader.Create(_stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024, leaveOpen: true));
         _output = PipeWriter.Create(_stream, new StreamPipeWriterOptions(leaveOpen: true));
         _options = options;
+        _callSlots = new SemaphoreSlim(options.MaxPendingCalls, options.MaxPendingCalls);
         ServerGuid = serverGuid;
     }
 

@@ -10,4 +10,9 @@ public sealed record DBusConnectionOptions
     /// handler) before it counts as stuck. A full subscription stops with
     /// <see cref="DBusSubscriptionOverflowException"/>; a full method-call queue answers LimitsExceeded.</summary>
     public int IncomingQueueCapacity { get; init; } = 16 * 1024;
+
+    /// <summary>How many calls may await their replies at once. The bus refuses more than its
+    /// max_replies_per_connection (128 on the system bus by default) with LimitsExceeded; a burst (200 pods, several
+    /// calls each) would reach that, so further calls wait here for a turn instead.</summary>
+    public int MaxPendingCalls { get; init; } = 100;
 }

@@ -111,6 +111,39 @@ public sealed class NodeAgentTests(TestbedFixture testbedFixture, NodeAgentFixtu
     }
 
     [Fact]
+    public async Task A_hundred_pods_applied_at_once_all_run_each_in_its_own_active_unit()
+    {
+        var node = await nodeFixture.StartAsync(_testbed);
+        await using var ns = await TestNamespace.CreateAsync(_testbed, "burst");
+        const int count = 100;
+        var spec = TestNamespace.PodSpec("Always", TestNamespace.Container("main", "bash", new() { ["command"] = new[] { "sleep", "infinity" } }));
+
+        await ns.ApplyAsync(new Dictionary<string, object>
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "List",
+            ["items"] = Enumerable.Range(0, count).Select(i => new Dictionary<string, object>
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Pod",
+                ["metadata"] = new Dictionary<string, object> { ["name"] = $"burst-{i}", ["labels"] = new Dictionary<string, string> { ["app"] = "burst" } },
+                ["spec"] = spec,
+            }).ToArray(),
+        });
+
+        var pods = await Eventually.ReadUntilAsync(
+            () => ns.ListPodsAsync("app=burst"), all => all.Count(p => Phase(p) == "Running" && IsReady(p, "main")) == count, InstallPatience);
+        Assert.Equal(count, pods.Count(p => Phase(p) == "Running" && IsReady(p, "main")));
+        string[] units = [.. pods.Select(p => ContainerUnitName.For(ns.Name, p.GetProperty("metadata").GetProperty("name").GetString()!, Uid(p), "main"))];
+        var states = (await _testbed.ExecAsync(["systemctl", "is-active", "--", .. units])).EnsureSuccess("systemctl is-active");
+        Assert.Equal(Enumerable.Repeat("active", count), states.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        // Hundreds of systemd calls were in flight at once: none was refused by the bus (max_replies_per_connection).
+        var metrics = (await _testbed.KubectlAsync("get", "--raw", $"/api/v1/nodes/{node.NodeName}/proxy/metrics")).EnsureSuccess("get metrics");
+        Assert.Contains("vks_dbus_calls_total", metrics.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("LimitsExceeded", metrics.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_crashing_container_is_restarted_with_crash_loop_back_off()
     {
         await nodeFixture.StartAsync(_testbed);

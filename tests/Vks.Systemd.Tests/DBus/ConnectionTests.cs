@@ -103,6 +103,41 @@ public sealed class ConnectionTests(PrivateBusFixture fixture) : IClassFixture<P
     }
 
     [Fact]
+    public async Task Calls_beyond_MaxPendingCalls_wait_for_a_turn_so_the_bus_never_refuses_them()
+    {
+        Assert.Equal(0, await RefusedOf500CallsAsync(maxPendingCalls: 16));
+    }
+
+    [Fact]
+    public async Task Without_the_limit_the_bus_refuses_calls_beyond_its_own()
+    {
+        Assert.NotEqual(0, await RefusedOf500CallsAsync(maxPendingCalls: 1000));
+    }
+
+    // 500 calls at once on a bus that, like the system bus (128 by default), refuses a connection more than a few
+    // calls awaiting replies: here 16. Returns how many it refused with LimitsExceeded.
+    private static async Task<int> RefusedOf500CallsAsync(int maxPendingCalls)
+    {
+        await using PrivateBus strictBus = await PrivateBus.StartAsync(maxRepliesPerConnection: 16);
+        await using DBusConnection connection = await strictBus.ConnectAsync(new DBusConnectionOptions { MaxPendingCalls = maxPendingCalls });
+        await using TestPeer peer = await TestPeer.StartAsync(strictBus);
+
+        bool[] refused = await Task.WhenAll(Enumerable.Range(0, 500).Select(async i =>
+        {
+            try
+            {
+                Assert.Equal("call " + i, await Echo(connection, peer.Name, "call " + i));
+                return false;
+            }
+            catch (DBusErrorException error) when (error.ErrorName == "org.freedesktop.DBus.Error.LimitsExceeded")
+            {
+                return true;
+            }
+        })).WaitAsync(Patience);
+        return refused.Count(r => r);
+    }
+
+    [Fact]
     public async Task A_thousand_concurrent_calls_to_the_bus_driver_complete()
     {
         await using DBusConnection connection = await Bus.ConnectAsync();

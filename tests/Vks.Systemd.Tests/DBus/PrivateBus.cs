@@ -25,7 +25,8 @@ public sealed class PrivateBus : IAsyncDisposable
 
     /// <param name="auth">The SASL mechanism the daemon accepts; ANONYMOUS tests our fallback.</param>
     /// <param name="abstractSocket">Listen on an abstract socket instead of a path.</param>
-    public static async Task<PrivateBus> StartAsync(string auth = "EXTERNAL", bool abstractSocket = false)
+    /// <param name="maxRepliesPerConnection">How many calls of one connection may await replies at once.</param>
+    public static async Task<PrivateBus> StartAsync(string auth = "EXTERNAL", bool abstractSocket = false, int maxRepliesPerConnection = 100000)
     {
         string directory = Directory.CreateTempSubdirectory("vks-dbus-").FullName;
         string listen = abstractSocket
@@ -47,7 +48,7 @@ public sealed class PrivateBus : IAsyncDisposable
                 <allow own="*"/>
                 <allow user="*"/>
               </policy>
-              <limit name="max_replies_per_connection">100000</limit>
+              <limit name="max_replies_per_connection">{maxRepliesPerConnection}</limit>
               <limit name="max_match_rules_per_connection">100000</limit>
             </busconfig>
             """));
