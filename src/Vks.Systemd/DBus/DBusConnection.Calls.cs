@@ -49,84 +49,71 @@ public sealed partial class DBusConnection
         await _callSlots.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await SendCallAsync(destination, path, @interface, member, signature, writeBody, timeout, cancellationToken).ConfigureAwait(false);
+            uint serial = NextSerial();
+            OutgoingMessage request = MessageWriter.Build(
+                new OutgoingHeader(MessageType.MethodCall, serial)
+                {
+                    Path = path,
+                    Interface = @interface,
+                    Member = member,
+                    Destination = destination,
+                    Signature = signature ?? string.Empty,
+                },
+                writeBody);
+
+            var pending = new TaskCompletionSource<Message>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _pendingCalls[serial] = pending;
+            long sentAt = Stopwatch.GetTimestamp();
+            try
+            {
+                // Registered before the check: Close sets the flag before it fails what is registered, so a call
+                // either sees the flag here or is failed by Close.
+                Enqueue(request);
+            }
+            catch (DBusConnectionClosedException)
+            {
+                _pendingCalls.TryRemove(serial, out _);
+                throw;
+            }
+
+            SystemdMetrics.CallSent(@interface, member);
+            TimeSpan limit = timeout ?? _options.CallTimeout;
+            Message reply;
+            try
+            {
+                reply = await pending.Task.WaitAsync(limit, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                _pendingCalls.TryRemove(serial, out _);
+                SystemdMetrics.CallFailed(@interface, member, "timeout");
+                throw new TimeoutException($"{@interface}.{member} on {destination} {path} got no reply within {limit}.");
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Not an error of the call: its caller stopped waiting.
+                _pendingCalls.TryRemove(serial, out _);
+                throw;
+            }
+            catch (DBusConnectionClosedException)
+            {
+                SystemdMetrics.CallFailed(@interface, member, "closed");
+                throw;
+            }
+
+            SystemdMetrics.CallAnswered(@interface, member, Stopwatch.GetElapsedTime(sentAt));
+            if (reply.Type == MessageType.Error)
+            {
+                SystemdMetrics.CallFailed(@interface, member, reply.ErrorName!);
+                throw ToException(reply);
+            }
+
+            return reply;
         }
         finally
         {
             _callSlots.Release();
         }
-    }
-
-    private async Task<Message> SendCallAsync(
-        string destination,
-        string path,
-        string @interface,
-        string member,
-        string? signature,
-        BodyWriter? writeBody,
-        TimeSpan? timeout,
-        CancellationToken cancellationToken)
-    {
-        uint serial = NextSerial();
-        OutgoingMessage request = MessageWriter.Build(
-            new OutgoingHeader(MessageType.MethodCall, serial)
-            {
-                Path = path,
-                Interface = @interface,
-                Member = member,
-                Destination = destination,
-                Signature = signature ?? string.Empty,
-            },
-            writeBody);
-
-        var pending = new TaskCompletionSource<Message>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pendingCalls[serial] = pending;
-        long sentAt = Stopwatch.GetTimestamp();
-        try
-        {
-            // Registered before the check: Close sets the flag before it fails what is registered, so a call
-            // either sees the flag here or is failed by Close.
-            Enqueue(request);
-        }
-        catch (DBusConnectionClosedException)
-        {
-            _pendingCalls.TryRemove(serial, out _);
-            throw;
-        }
-
-        SystemdMetrics.CallSent(@interface, member);
-        TimeSpan limit = timeout ?? _options.CallTimeout;
-        Message reply;
-        try
-        {
-            reply = await pending.Task.WaitAsync(limit, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            _pendingCalls.TryRemove(serial, out _);
-            SystemdMetrics.CallFailed(@interface, member, "timeout");
-            throw new TimeoutException($"{@interface}.{member} on {destination} {path} got no reply within {limit}.");
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // Not an error of the call: its caller stopped waiting.
-            _pendingCalls.TryRemove(serial, out _);
-            throw;
-        }
-        catch (DBusConnectionClosedException)
-        {
-            SystemdMetrics.CallFailed(@interface, member, "closed");
-            throw;
-        }
-
-        SystemdMetrics.CallAnswered(@interface, member, Stopwatch.GetElapsedTime(sentAt));
-        if (reply.Type == MessageType.Error)
-        {
-            SystemdMetrics.CallFailed(@interface, member, reply.ErrorName!);
-            throw ToException(reply);
-        }
-
-        return reply;
     }
 
     private static DBusErrorException ToException(Message error)
