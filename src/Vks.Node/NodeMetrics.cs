@@ -20,7 +20,7 @@ public static class NodeMetrics
     internal static readonly Histogram<double> ApiRequestDuration = Meter.CreateHistogram(
         "vks.api.request.duration",
         unit: "s",
-        description: "Time from sending a request to the API server to its response headers (for a watch: until the watch is open).",
+        description: "Time from sending a request to the API server to its whole response (for a watch or a followed log: until it is open).",
         tags: null,
         advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = RequestDurationBuckets });
 }

@@ -1,6 +1,6 @@
-// Counts and times every request vks sends to the API server: it sits in KubernetesClient's handler chain
-// (new Kubernetes(config, new KubernetesApiMetricsHandler(), ...)). The time is until the response is handed on, which for a watch
-// is when the watch is open; its events stream after that.
+// Counts and times every request vks sends to the API server: it is the outermost handler of KubernetesClient's
+// chain (new Kubernetes(config, new KubernetesApiMetricsHandler(), new ResponseBufferingHandler())), so the time runs
+// to the whole response; for a watch or a followed log, to when it is open (its events stream after that).
 using System.Diagnostics;
 using System.Globalization;
 
