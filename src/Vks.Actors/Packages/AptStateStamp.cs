@@ -7,15 +7,9 @@ using System.Text;
 
 namespace Vks.Actors.Packages;
 
-internal sealed class AptStateStamp : IEquatable<AptStateStamp>
+/// <param name="Files">One line per file: its path, modification time and size (compared as a whole).</param>
+internal sealed record AptStateStamp(string Files)
 {
-    private readonly string _files;
-
-    private AptStateStamp(string files)
-    {
-        _files = files;
-    }
-
     /// <summary>Reads the stamp of <paramref name="roots"/>: each root is a file or a directory (taken recursively);
     /// one that does not exist counts as such.</summary>
     public static AptStateStamp Read(IReadOnlyList<string> roots)
@@ -46,12 +40,6 @@ internal sealed class AptStateStamp : IEquatable<AptStateStamp>
 
         return new AptStateStamp(files.ToString());
     }
-
-    public bool Equals(AptStateStamp? other) => other is not null && string.Equals(_files, other._files, StringComparison.Ordinal);
-
-    public override bool Equals(object? obj) => Equals(obj as AptStateStamp);
-
-    public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(_files);
 
     // A directory's own time changes when an entry is added, removed or renamed into place (apt and dpkg replace
     // files by rename), which also catches a file replaced by one of the same size and time.

@@ -15,9 +15,11 @@ internal static class ApiRequestKind
             return false;
         }
 
+        // On every request vks sends, so without allocating a string per parameter.
         foreach (var parameter in uri.Query.TrimStart('?').Split('&'))
         {
-            if (parameter == $"{name}=true" || parameter == $"{name}=1")
+            var separator = parameter.IndexOf('=', StringComparison.Ordinal);
+            if (separator > 0 && parameter.AsSpan(0, separator).SequenceEqual(name) && parameter.AsSpan(separator + 1) is "true" or "1")
             {
                 return true;
             }
