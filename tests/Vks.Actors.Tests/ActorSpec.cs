@@ -90,6 +90,18 @@ public abstract class ActorSpec : Akka.TestKit.Xunit2.TestKit
     protected override void AfterAll()
     {
         base.AfterAll();
-        _unitDirectory.Delete(recursive: true);
+        // A unit file write the UnitFileActor started on the thread pool may still land after the actors stopped.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                _unitDirectory.Delete(recursive: true);
+                return;
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                Thread.Sleep(100);
+            }
+        }
     }
 }

@@ -987,27 +987,22 @@ internal sealed class UnitActor : ReceiveActor, IWithStash, IWithTimers
             return new CreationBlocked(answer.ToString()!);
         }
 
-        // The watch and the start at once: under a burst every systemd call is answered late, and one after the other
-        // they would wait twice. Nothing the start changes is missed either way: the watch subscribes before it reads
-        // the unit's state, and orders that reading and the signals by their serials.
-        var watching = services.Systemd.WatchUnitAsync(
-            request.UnitName, state => self.Tell(new UnitStateChanged(state)), error => self.Tell(new WatchStopped(error)), cancellationToken);
-        var starting = services.Systemd.StartUnitAsync(request.UnitName, JobMode.Replace, cancellationToken);
+        // Watch first, then start. The watch reads the Unit and the Service interface in two calls; while the unit
+        // is not yet started neither changes, so the two readings agree. A start racing those readings let a quick
+        // container (bash -c 'echo ok') be read as activating on one interface and already exited on the other,
+        // which looked like a crash: lastState set and, with restartPolicy Never, phase Failed for good.
+        var watch = await services.Systemd.WatchUnitAsync(
+            request.UnitName, state => self.Tell(new UnitStateChanged(state)), error => self.Tell(new WatchStopped(error)), cancellationToken).ConfigureAwait(false);
         try
         {
-            await Task.WhenAll(watching, starting).ConfigureAwait(false);
+            var job = await services.Systemd.StartUnitAsync(request.UnitName, JobMode.Replace, cancellationToken).ConfigureAwait(false);
+            return new UnitCreated(watch, job);
         }
         catch
         {
-            if (watching.IsCompletedSuccessfully)
-            {
-                await watching.Result.DisposeAsync().ConfigureAwait(false);
-            }
-
+            await watch.DisposeAsync().ConfigureAwait(false);
             throw;
         }
-
-        return new UnitCreated(await watching.ConfigureAwait(false), await starting.ConfigureAwait(false));
     }
 
     private static async Task<IUnitFileAnswer> RemoveUnitAsync(PodServices services, IAsyncDisposable? watch, RemoveUnitFile request, CancellationToken cancellationToken)
