@@ -987,22 +987,28 @@ internal sealed class UnitActor : ReceiveActor, IWithStash, IWithTimers
             return new CreationBlocked(answer.ToString()!);
         }
 
-        // Watch first, then start. The watch reads the Unit and the Service interface in two calls; while the unit
-        // is not yet started neither changes, so the two readings agree. A start racing those readings let a quick
-        // container (bash -c 'echo ok') be read as activating on one interface and already exited on the other,
-        // which looked like a crash: lastState set and, with restartPolicy Never, phase Failed for good.
-        var watch = await services.Systemd.WatchUnitAsync(
-            request.UnitName, state => self.Tell(new UnitStateChanged(state)), error => self.Tell(new WatchStopped(error)), cancellationToken).ConfigureAwait(false);
+        // The watch and the start at once: under a burst every systemd call is answered late, and one after the other
+        // they would wait twice. Nothing the start changes is missed or half seen: the watch subscribes before it
+        // reads the unit's state in one reply, orders that reply and the signals by their serials, and publishes only
+        // whole changes (see UnitWatch).
+        var watching = services.Systemd.WatchUnitAsync(
+            request.UnitName, state => self.Tell(new UnitStateChanged(state)), error => self.Tell(new WatchStopped(error)), cancellationToken);
+        var starting = services.Systemd.StartUnitAsync(request.UnitName, JobMode.Replace, cancellationToken);
         try
         {
-            var job = await services.Systemd.StartUnitAsync(request.UnitName, JobMode.Replace, cancellationToken).ConfigureAwait(false);
-            return new UnitCreated(watch, job);
+            await Task.WhenAll(watching, starting).ConfigureAwait(false);
         }
         catch
         {
-            await watch.DisposeAsync().ConfigureAwait(false);
+            if (watching.IsCompletedSuccessfully)
+            {
+                await watching.Result.DisposeAsync().ConfigureAwait(false);
+            }
+
             throw;
         }
+
+        return new UnitCreated(await watching.ConfigureAwait(false), await starting.ConfigureAwait(false));
     }
 
     private static async Task<IUnitFileAnswer> RemoveUnitAsync(PodServices services, IAsyncDisposable? watch, RemoveUnitFile request, CancellationToken cancellationToken)

@@ -10,6 +10,10 @@ public static class SystemdBus
     public const string UnitInterface = "org.freedesktop.systemd1.Unit";
     public const string ServiceInterface = "org.freedesktop.systemd1.Service";
 
+    /// <summary>GetAll with an empty interface name: systemd (sd-bus) answers with the properties of every interface
+    /// of the object in one reply, so a unit's Unit and Service properties come from the same moment.</summary>
+    public const string AllInterfaces = "";
+
     /// <summary>Every unit object lives below this path; the rest of the path is the escaped unit name.</summary>
     public const string UnitPathPrefix = "/org/freedesktop/systemd1/unit";
 

@@ -162,9 +162,9 @@ public sealed class SystemdManager : ISystemdManager, IAsyncDisposable
     {
         RequireServiceName(serviceName);
         ObjectPath path = await LoadUnitAsync(serviceName, cancellationToken).ConfigureAwait(false);
-        (IReadOnlyDictionary<string, Variant> unit, _, _) = await GetAllAsync(path, SystemdBus.UnitInterface, cancellationToken).ConfigureAwait(false);
-        (IReadOnlyDictionary<string, Variant> service, _, _) = await GetAllAsync(path, SystemdBus.ServiceInterface, cancellationToken).ConfigureAwait(false);
-        return UnitPropertyDecoder.DecodeState(unit, service);
+        // One reading of both interfaces: two could straddle a change and describe a state the unit never had.
+        (IReadOnlyDictionary<string, Variant> all, _, _) = await GetAllAsync(path, SystemdBus.AllInterfaces, cancellationToken).ConfigureAwait(false);
+        return UnitPropertyDecoder.DecodeState(all, all);
     }
 
     public async Task<UnitResourceUsage> GetResourceUsageAsync(string serviceName, CancellationToken cancellationToken = default)

@@ -1,6 +1,13 @@
 // One unit's state, kept current from PropertiesChanged signals and handed to a callback after each change.
-// The first state comes from GetAll on the Unit and Service interfaces; after that only signals (and re-reads of
-// properties systemd invalidates instead of sending) change it. Never polled.
+// The first state comes from one GetAll of every interface; after that only signals (and re-reads of properties
+// systemd invalidates instead of sending) change it. Never polled.
+//
+// Only states the unit really had are handed on. systemd announces a change with two signals, first for the Service
+// interface, then for the Unit interface (dbus-unit.c, send_changed_signal: "clients may rely on this order to get
+// atomic behavior"). Between the two the known values mix the new Service properties with the old Unit ones: a quick
+// container could look activating with its process already exited, which reads as a crash. So a Service signal is
+// kept without publishing, and the state is published once its Unit signal is in. Likewise, a watched property that
+// systemd invalidated holds publishing until the unit has been read again.
 using Vks.Systemd.DBus;
 
 namespace Vks.Systemd.Manager;
@@ -16,6 +23,8 @@ internal sealed class UnitWatch : IAsyncDisposable
     private readonly Lock _lock = new();
     private readonly UnitPropertyLedger _ledger = new(UnitPropertyDecoder.StateProperties);
     private bool _ready;
+    private bool _awaitingUnitSignal;
+    private bool _awaitingReread;
     private bool _stopped;
     private UnitState? _published;
 
@@ -32,35 +41,19 @@ internal sealed class UnitWatch : IAsyncDisposable
 
     public ObjectPath Path { get; }
 
-    /// <summary>Reads both interfaces and publishes the state once both are in. Signals that arrive meanwhile are
-    /// kept, and ordered against the replies by serial (see <see cref="UnitPropertyLedger"/>).</summary>
+    /// <summary>Reads the unit's properties and publishes the state. Signals that arrive meanwhile are kept, and
+    /// ordered against the reply by serial (see <see cref="UnitPropertyLedger"/>).</summary>
     public async Task LoadAsync(CancellationToken cancellationToken)
     {
         lock (_lock)
         {
             _ready = false;
+            _awaitingUnitSignal = false;
+            _awaitingReread = false;
             _ledger.BeginResync();
         }
 
-        // Both calls at once: with systemd busy (hundreds of units starting) each answer comes late, and two in a
-        // row would wait twice.
-        var unitReply = _manager.GetAllAsync(Path, SystemdBus.UnitInterface, cancellationToken);
-        var serviceReply = _manager.GetAllAsync(Path, SystemdBus.ServiceInterface, cancellationToken);
-        await Task.WhenAll(unitReply, serviceReply).ConfigureAwait(false);
-        (IReadOnlyDictionary<string, Variant> unit, string unitSender, uint unitSerial) = await unitReply.ConfigureAwait(false);
-        (IReadOnlyDictionary<string, Variant> service, string serviceSender, uint serviceSerial) = await serviceReply.ConfigureAwait(false);
-        lock (_lock)
-        {
-            if (_stopped)
-            {
-                return;
-            }
-
-            _ledger.ApplyReply(SystemdBus.UnitInterface, unit, unitSender, unitSerial);
-            _ledger.ApplyReply(SystemdBus.ServiceInterface, service, serviceSender, serviceSerial);
-            _ready = true;
-            PublishLocked();
-        }
+        await ReadAllAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Reads everything again after a reconnection. A failure that another resynchronisation will follow
@@ -97,10 +90,9 @@ internal sealed class UnitWatch : IAsyncDisposable
 
                 _ledger.ApplySignal(signal, sender, serial);
                 reread = signal.Invalidated.Any(name => _ledger.IsTracked(signal.Interface, name));
-                if (_ready)
-                {
-                    PublishLocked();
-                }
+                _awaitingReread |= reread;
+                _awaitingUnitSignal = signal.Interface == SystemdBus.ServiceInterface;
+                PublishLocked();
             }
         }
         catch (Exception ex)
@@ -111,7 +103,7 @@ internal sealed class UnitWatch : IAsyncDisposable
 
         if (reread)
         {
-            _ = RereadAsync(signal.Interface);
+            _ = RereadAsync();
         }
     }
 
@@ -143,29 +135,16 @@ internal sealed class UnitWatch : IAsyncDisposable
         return ValueTask.CompletedTask;
     }
 
-    /// <summary>systemd invalidated a property instead of sending its value: fetch the interface again.</summary>
-    private async Task RereadAsync(string @interface)
+    /// <summary>systemd invalidated a property instead of sending its value: read the unit again.</summary>
+    private async Task RereadAsync()
     {
         try
         {
-            (IReadOnlyDictionary<string, Variant> properties, string sender, uint serial) = await _manager.GetAllAsync(Path, @interface, _manager.StoppingToken).ConfigureAwait(false);
-            lock (_lock)
-            {
-                if (_stopped)
-                {
-                    return;
-                }
-
-                _ledger.ApplyReply(@interface, properties, sender, serial);
-                if (_ready)
-                {
-                    PublishLocked();
-                }
-            }
+            await ReadAllAsync(_manager.StoppingToken).ConfigureAwait(false);
         }
         catch (Exception ex) when (SystemdManager.IsTransient(ex) || (ex is OperationCanceledException && _manager.StoppingToken.IsCancellationRequested))
         {
-            // As for a resynchronisation: the next one reads this interface again.
+            // As for a resynchronisation: the next one reads the unit again.
         }
         catch (Exception ex)
         {
@@ -173,8 +152,35 @@ internal sealed class UnitWatch : IAsyncDisposable
         }
     }
 
+    // One GetAll of every interface: both interfaces from the same moment, in one round trip.
+    private async Task ReadAllAsync(CancellationToken cancellationToken)
+    {
+        (IReadOnlyDictionary<string, Variant> properties, string sender, uint serial) =
+            await _manager.GetAllAsync(Path, SystemdBus.AllInterfaces, cancellationToken).ConfigureAwait(false);
+        lock (_lock)
+        {
+            if (_stopped)
+            {
+                return;
+            }
+
+            _ledger.ApplyReply(SystemdBus.UnitInterface, properties, sender, serial);
+            _ledger.ApplyReply(SystemdBus.ServiceInterface, properties, sender, serial);
+            _ready = true;
+            _awaitingReread = false;
+            PublishLocked();
+        }
+    }
+
+    // Not before the first reading, between a Service signal and its Unit signal, or while an invalidated property
+    // is being read again.
     private void PublishLocked()
     {
+        if (!_ready || _awaitingUnitSignal || _awaitingReread)
+        {
+            return;
+        }
+
         UnitState state = UnitPropertyDecoder.DecodeState(_ledger.ValuesOf(SystemdBus.UnitInterface), _ledger.ValuesOf(SystemdBus.ServiceInterface));
         if (state != _published)
         {

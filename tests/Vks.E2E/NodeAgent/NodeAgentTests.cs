@@ -111,6 +111,30 @@ public sealed class NodeAgentTests(TestbedFixture testbedFixture, NodeAgentFixtu
     }
 
     [Fact]
+    public async Task Sixty_quick_pods_applied_at_once_all_succeed_none_seen_as_crashed()
+    {
+        await nodeFixture.StartAsync(_testbed);
+        await using var ns = await TestNamespace.CreateAsync(_testbed, "quick");
+        const int count = 60;
+
+        // A process that ends at once changes the unit's Service and Unit interfaces in one go. Seen half applied
+        // (activating, process exited), such a run once looked like a crash: lastState set and the pod Failed.
+        await ns.CreatePodsAsync("quick", count, TestNamespace.PodSpec("Never", TestNamespace.Container("main", "bash", new()
+        {
+            ["command"] = new[] { "bash", "-c", "echo ok" },
+        })));
+
+        var pods = await Eventually.ReadUntilAsync(
+            () => ns.ListPodsAsync("app=quick"), all => all.Count(p => Phase(p) is "Succeeded" or "Failed") == count, InstallPatience);
+        Assert.All(pods, p =>
+        {
+            Assert.True(Phase(p) == "Succeeded", $"{p.GetProperty("metadata").GetProperty("name")}: {p.GetProperty("status")}");
+            Assert.Equal(0, Terminated(p, "main")!.Value.GetProperty("exitCode").GetInt32());
+            Assert.False(Container(p, "main")!.Value.GetProperty("lastState").TryGetProperty("terminated", out _), "no earlier run");
+        });
+    }
+
+    [Fact]
     public async Task A_hundred_pods_applied_at_once_all_run_each_in_its_own_active_unit()
     {
         var node = await nodeFixture.StartAsync(_testbed);
@@ -118,18 +142,7 @@ public sealed class NodeAgentTests(TestbedFixture testbedFixture, NodeAgentFixtu
         const int count = 100;
         var spec = TestNamespace.PodSpec("Always", TestNamespace.Container("main", "bash", new() { ["command"] = new[] { "sleep", "infinity" } }));
 
-        await ns.ApplyAsync(new Dictionary<string, object>
-        {
-            ["apiVersion"] = "v1",
-            ["kind"] = "List",
-            ["items"] = Enumerable.Range(0, count).Select(i => new Dictionary<string, object>
-            {
-                ["apiVersion"] = "v1",
-                ["kind"] = "Pod",
-                ["metadata"] = new Dictionary<string, object> { ["name"] = $"burst-{i}", ["labels"] = new Dictionary<string, string> { ["app"] = "burst" } },
-                ["spec"] = spec,
-            }).ToArray(),
-        });
+        await ns.CreatePodsAsync("burst", count, spec);
 
         var pods = await Eventually.ReadUntilAsync(
             () => ns.ListPodsAsync("app=burst"), all => all.Count(p => Phase(p) == "Running" && IsReady(p, "main")) == count, InstallPatience);

@@ -59,6 +59,22 @@ public sealed class TestNamespace : IAsyncDisposable
             ["spec"] = spec,
         });
 
+    /// <summary>Applies <paramref name="count"/> pods named app-0, app-1, ... with label app=<paramref name="app"/>
+    /// in one `kubectl apply`, so they reach the node at once.</summary>
+    public Task CreatePodsAsync(string app, int count, Dictionary<string, object> spec) =>
+        ApplyAsync(new Dictionary<string, object>
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "List",
+            ["items"] = Enumerable.Range(0, count).Select(i => new Dictionary<string, object>
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Pod",
+                ["metadata"] = new Dictionary<string, object> { ["name"] = $"{app}-{i}", ["labels"] = new Dictionary<string, string> { ["app"] = app } },
+                ["spec"] = spec,
+            }).ToArray(),
+        });
+
     /// <summary>`kubectl apply` of an object given as JSON on stdin.</summary>
     public async Task ApplyAsync(object manifest) =>
         (await Kubectl(stdin: JsonSerializer.Serialize(manifest), "apply", "-f", "-")).EnsureSuccess("kubectl apply");

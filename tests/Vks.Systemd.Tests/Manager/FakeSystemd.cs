@@ -182,17 +182,22 @@ internal sealed class FakeSystemd : IAsyncDisposable
                     break;
                 }
 
-                Dictionary<string, Variant> properties = unit.PropertiesOf(@interface);
-                lock (properties)
-                {
-                    Dictionary<string, Variant> copy = new(properties);
-                    Connection.SendReply(call, "a{sv}", (ref MessageWriter w) => w.WriteDictionary(copy));
-                }
-
+                Dictionary<string, Variant> copy = @interface == SystemdBus.AllInterfaces
+                    ? new(CopyOf(unit.Unit).Concat(CopyOf(unit.Service)))
+                    : CopyOf(unit.PropertiesOf(@interface));
+                Connection.SendReply(call, "a{sv}", (ref MessageWriter w) => w.WriteDictionary(copy));
                 break;
             default:
                 Connection.SendError(call, "org.freedesktop.DBus.Error.UnknownMethod", $"The fake has no {call.Member}.");
                 break;
+        }
+    }
+
+    private static Dictionary<string, Variant> CopyOf(Dictionary<string, Variant> properties)
+    {
+        lock (properties)
+        {
+            return new(properties);
         }
     }
 

@@ -215,14 +215,31 @@ public sealed class SystemdManagerTests(PrivateBusFixture fixture) : IClassFixtu
         Assert.Equal((UnitActiveState.Inactive, "dead"), (first.ActiveState, first.SubState));
 
         systemd.Change(other, SystemdBus.UnitInterface, new() { ["ActiveState"] = "active", ["SubState"] = "running" });
-        systemd.Change(web, SystemdBus.ServiceInterface, new() { ["ExecMainPID"] = 4242u, ["Result"] = "success" });
-        systemd.Change(web, SystemdBus.UnitInterface, new() { ["ActiveState"] = "active", ["SubState"] = "running" });
+        systemd.Change(web, SystemdBus.UnitInterface, new() { ["ActiveState"] = "activating", ["SubState"] = "start" });
 
         UnitState second = await states.Reader.ReadAsync().AsTask().WaitAsync(Patience);
-        Assert.Equal((UnitActiveState.Inactive, 4242u, ServiceResult.Success), (second.ActiveState, second.ExecMainPid, second.Result));
-        UnitState third = await states.Reader.ReadAsync().AsTask().WaitAsync(Patience);
-        Assert.Equal((UnitActiveState.Active, "running", 4242u), (third.ActiveState, third.SubState, third.ExecMainPid));
-        Assert.Equal(Web, third.Id);
+        Assert.Equal((UnitActiveState.Activating, "start"), (second.ActiveState, second.SubState));
+        Assert.Equal(Web, second.Id);
+    }
+
+    [Fact]
+    public async Task A_change_is_delivered_once_both_of_its_signals_are_in_never_half_applied()
+    {
+        await using FakeSystemd systemd = await FakeSystemd.StartAsync(Bus);
+        FakeUnit web = systemd.AddService(Web, "activating", "start");
+        await using DBusConnection connection = await Bus.ConnectAsync();
+        await using SystemdManager manager = await SystemdManager.StartAsync(connection);
+        var states = Channel.CreateUnbounded<UnitState>();
+        await using IAsyncDisposable watch = await manager.WatchUnitAsync(Web, state => states.Writer.TryWrite(state), error => states.Writer.TryComplete(error));
+        Assert.True(states.Reader.TryRead(out _));
+
+        // A quick process ended: systemd signals the Service interface, then the Unit interface. Half applied, this
+        // would read as activating with its process already exited, which looks like a crash.
+        systemd.Change(web, SystemdBus.ServiceInterface, new() { ["ExecMainCode"] = 1, ["ExecMainStatus"] = 0, ["Result"] = "success" });
+        systemd.Change(web, SystemdBus.UnitInterface, new() { ["ActiveState"] = "inactive", ["SubState"] = "dead" });
+
+        UnitState next = await states.Reader.ReadAsync().AsTask().WaitAsync(Patience);
+        Assert.Equal((UnitActiveState.Inactive, "dead", ChildExitCode.Exited), (next.ActiveState, next.SubState, next.ExecMainCode));
     }
 
     [Fact]
@@ -253,14 +270,17 @@ public sealed class SystemdManagerTests(PrivateBusFixture fixture) : IClassFixtu
         var states = Channel.CreateUnbounded<UnitState>();
         await using IAsyncDisposable watch = await manager.WatchUnitAsync(Web, state => states.Writer.TryWrite(state), error => states.Writer.TryComplete(error));
         Assert.True(states.Reader.TryRead(out _));
-        int readsBefore = systemd.CountCalls($"GetAll {web.Path} {SystemdBus.ServiceInterface}");
+        int readsBefore = systemd.CountCalls($"GetAll {web.Path} {SystemdBus.AllInterfaces}");
 
+        // Sent as systemd sends a change: the Service interface, then the Unit interface. The state holds the sent and
+        // the re-read value together, never the sent one with the stale one.
         FakeSystemd.ChangeSilently(web, SystemdBus.ServiceInterface, "NRestarts", 7u);
-        systemd.EmitPropertiesChanged(web, SystemdBus.ServiceInterface, [], "ExecStart", "NRestarts");
+        systemd.Change(web, SystemdBus.ServiceInterface, new() { ["ExecMainPID"] = 4242u }, "ExecStart", "NRestarts");
+        systemd.EmitPropertiesChanged(web, SystemdBus.UnitInterface, []);
 
         UnitState next = await states.Reader.ReadAsync().AsTask().WaitAsync(Patience);
-        Assert.Equal(7u, next.NRestarts);
-        Assert.Equal(readsBefore + 1, systemd.CountCalls($"GetAll {web.Path} {SystemdBus.ServiceInterface}"));
+        Assert.Equal((7u, 4242u), (next.NRestarts, next.ExecMainPid));
+        Assert.Equal(readsBefore + 1, systemd.CountCalls($"GetAll {web.Path} {SystemdBus.AllInterfaces}"));
     }
 
     [Fact]
