@@ -106,6 +106,9 @@ public static class ContainerStatusBuilder
             }
         }
 
+        // Like kubelet, a container that is still being created has no container or image ID; they come with its
+        // first run (or stay from an earlier one). This also spares a status write per pod start for each of them.
+        var created = state.Waiting is null || lastTermination is not null;
         var running = state.Running is not null;
         var ready = isInit
             ? state.Terminated is { ExitCode: 0 }
@@ -114,8 +117,8 @@ public static class ContainerStatusBuilder
         {
             Name = container.Name,
             Image = container.Image,
-            ImageID = observation.ImageId ?? "",
-            ContainerID = unit is null ? null : ContainerId(observation.UnitName),
+            ImageID = created ? observation.ImageId ?? "" : "",
+            ContainerID = created && unit is not null ? ContainerId(observation.UnitName) : null,
             State = state,
             LastState = lastTermination is null ? new V1ContainerState() : new V1ContainerState { Terminated = lastTermination },
             Ready = ready,

@@ -42,6 +42,9 @@ public sealed class ContainerStatusBuilderTests
             Assert.False(status.Started);
             Assert.Equal(0, status.RestartCount);
             Assert.Equal("uptimed", status.Image);
+            // Like kubelet: no container or image ID before the first run, however far creating has got.
+            Assert.Null(status.ContainerID);
+            Assert.Equal("", status.ImageID);
         }
     }
 
@@ -122,6 +125,9 @@ public sealed class ContainerStatusBuilderTests
         Assert.Equal(ContainerStatusBuilder.Error, status.LastState.Terminated?.Reason);
         Assert.Equal(4, status.RestartCount);
         Assert.False(status.Ready);
+        // Waiting after a run: the container and image IDs of that run stay, as kubelet shows them.
+        Assert.Equal("systemd://" + Units.Name, status.ContainerID);
+        Assert.Equal("deb://uptimed=1:0.4.6-3", status.ImageID);
     }
 
     [Fact]
