@@ -104,7 +104,12 @@ public sealed class NodeRegistrar(IKubernetes client)
         return client.CoreV1.PatchNodeAsync(patch, name, cancellationToken: cancellationToken);
     }
 
-    private static string? TaintsNotice(V1Node wanted, V1Node stored)
+    // Taints under node.kubernetes.io/ (not-ready, unreachable, unschedulable, the pressure ones) belong to the node
+    // lifecycle controller, which adds them while a node is down and removes them once it reports Ready again. A
+    // node that re-registers after an outage usually has some; they are no reason to tell the admin anything.
+    internal const string ControllerTaintPrefix = "node.kubernetes.io/";
+
+    internal static string? TaintsNotice(V1Node wanted, V1Node stored)
     {
         var want = Describe(wanted.Spec?.Taints);
         var have = Describe(stored.Spec?.Taints);
@@ -115,6 +120,9 @@ public sealed class NodeRegistrar(IKubernetes client)
               + "taints. Delete the Node object to register it with the new ones.";
 
         static HashSet<string> Describe(IList<V1Taint>? taints) =>
-            (taints ?? []).Select(t => $"{t.Key}={t.Value}:{t.Effect}").ToHashSet(StringComparer.Ordinal);
+            (taints ?? [])
+                .Where(t => t.Key?.StartsWith(ControllerTaintPrefix, StringComparison.Ordinal) != true)
+                .Select(t => $"{t.Key}={t.Value}:{t.Effect}")
+                .ToHashSet(StringComparer.Ordinal);
     }
 }
