@@ -6,6 +6,7 @@
 // Simplifications, all harmless for a human reader of `describe`: what was recorded is remembered in memory only
 // (a restarted vks starts new Events), for at most MaxRemembered keys; two identical events recorded at the very
 // same time may be counted once; a failed patch still advances the remembered count.
+using System.Globalization;
 using System.Net;
 using k8s;
 using k8s.Models;
@@ -41,11 +42,15 @@ public sealed class EventRecorder
 
     private const string Component = "vks";
 
+    // An Event's name is a DNS subdomain.
+    internal const int MaxNameLength = 253;
+
     private readonly IKubernetes _client;
     private readonly string _nodeName;
     private readonly TimeProvider _time;
     private readonly Lock _gate = new(); // PodActors record concurrently
     private readonly Dictionary<EventKey, StoredEvent> _recent = [];
+    private long _lastNameStamp;
 
     public EventRecorder(IKubernetes client, string nodeName, TimeProvider? time = null)
     {
@@ -65,7 +70,8 @@ public sealed class EventRecorder
         ArgumentNullException.ThrowIfNull(message);
         reason = Truncate(reason, MaxReasonLength);
         message = Truncate(message, MaxMessageLength);
-        var now = TruncateToSeconds(_time.GetUtcNow().UtcDateTime); // Event timestamps are whole seconds
+        var clock = _time.GetUtcNow();
+        var now = TruncateToSeconds(clock.UtcDateTime); // Event timestamps are whole seconds
         var key = new EventKey(pod.Uid, fieldPath, type, reason, message);
         try
         {
@@ -84,7 +90,8 @@ public sealed class EventRecorder
                 }
             }
 
-            var created = await _client.CoreV1.CreateNamespacedEventAsync(NewEvent(pod, type, reason, message, fieldPath, now), pod.Namespace, cancellationToken: cancellationToken)
+            var name = EventName(pod.Name, NextNameStamp(clock));
+            var created = await _client.CoreV1.CreateNamespacedEventAsync(NewEvent(name, pod, type, reason, message, fieldPath, now), pod.Namespace, cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
             Remember(key, new StoredEvent(created.Metadata.Name, Count: 1, LastTimestamp: now));
             return new ApiResult<EventOutcome>(EventOutcome.Created);
@@ -99,12 +106,35 @@ public sealed class EventRecorder
         }
     }
 
-    private Corev1Event NewEvent(PodReference pod, PodEventType type, string reason, string message, string? fieldPath, DateTime now) => new()
+    /// <summary>Named as kubelet names its Events, the pod's name and the time in nanoseconds (hex, 16 digits until
+    /// 2262): listed by name (`kubectl get events`, and `describe` for events of the same second) they come in the
+    /// order they happened. A random suffix showed Started before Created. A pod name too long to fit is shortened.
+    /// </summary>
+    internal static string EventName(string podName, long stamp)
+    {
+        var suffix = "." + stamp.ToString("x16", CultureInfo.InvariantCulture);
+        var prefix = podName.Length + suffix.Length <= MaxNameLength
+            ? podName
+            : podName[..(MaxNameLength - suffix.Length)].TrimEnd('-', '.'); // a DNS label ends alphanumeric
+        return prefix + suffix;
+    }
+
+    // Nanoseconds since the epoch, later than any name this recorder gave before: two events in the same tick (or
+    // under a clock that stands still) neither collide nor swap places.
+    private long NextNameStamp(DateTimeOffset clock)
+    {
+        lock (_gate)
+        {
+            _lastNameStamp = Math.Max((clock - DateTimeOffset.UnixEpoch).Ticks * 100, _lastNameStamp + 1);
+            return _lastNameStamp;
+        }
+    }
+
+    private Corev1Event NewEvent(string name, PodReference pod, PodEventType type, string reason, string message, string? fieldPath, DateTime now) => new()
     {
         ApiVersion = "v1",
         Kind = "Event",
-        // The server appends a random suffix and shortens a long pod name to fit: no collisions, no length errors.
-        Metadata = new V1ObjectMeta { GenerateName = pod.Name + ".", NamespaceProperty = pod.Namespace },
+        Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = pod.Namespace },
         InvolvedObject = new V1ObjectReference
         {
             ApiVersion = "v1",

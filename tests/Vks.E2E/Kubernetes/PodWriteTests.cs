@@ -106,6 +106,12 @@ public sealed class PodWriteTests(TestbedFixture fixture)
         Assert.Equal("2026-11-23T12:00:00Z", stored.GetProperty("firstTimestamp").GetString());
         Assert.Equal("2026-11-23T12:00:30Z", stored.GetProperty("lastTimestamp").GetString());
         Assert.Equal(pod.Uid, stored.GetProperty("involvedObject").GetProperty("uid").GetString());
+        Assert.Matches(@"^web\.[0-9a-f]{16}$", stored.GetProperty("metadata").GetProperty("name").GetString());
+
+        // Recorded in the same second (the clock stood still): listed by name, they still come in recording order.
+        using var all = JsonDocument.Parse((await _testbed.KubectlAsync("-n", context.Namespace, "get", "events", "-o", "json",
+            "--field-selector", "involvedObject.name=web")).EnsureSuccess("get events").Stdout);
+        Assert.Equal(["Pulling", "Failed"], all.RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("reason").GetString()));
         Assert.Equal("spec.containers{main}", stored.GetProperty("involvedObject").GetProperty("fieldPath").GetString());
         Assert.Equal(context.NodeName, stored.GetProperty("source").GetProperty("host").GetString());
 
