@@ -182,22 +182,23 @@ internal sealed class FakeSystemd : IAsyncDisposable
                     break;
                 }
 
-                Dictionary<string, Variant> copy = @interface == SystemdBus.AllInterfaces
-                    ? new(CopyOf(unit.Unit).Concat(CopyOf(unit.Service)))
-                    : CopyOf(unit.PropertiesOf(@interface));
-                Connection.SendReply(call, "a{sv}", (ref MessageWriter w) => w.WriteDictionary(copy));
+                // Read and sent under the locks that Change updates under before it signals, as systemd's single
+                // thread would: a reply never carries values older than a signal sent before it.
+                lock (unit.Unit)
+                {
+                    lock (unit.Service)
+                    {
+                        Dictionary<string, Variant> copy = @interface == SystemdBus.AllInterfaces
+                            ? new(unit.Unit.Concat(unit.Service))
+                            : new(unit.PropertiesOf(@interface));
+                        Connection.SendReply(call, "a{sv}", (ref MessageWriter w) => w.WriteDictionary(copy));
+                    }
+                }
+
                 break;
             default:
                 Connection.SendError(call, "org.freedesktop.DBus.Error.UnknownMethod", $"The fake has no {call.Member}.");
                 break;
-        }
-    }
-
-    private static Dictionary<string, Variant> CopyOf(Dictionary<string, Variant> properties)
-    {
-        lock (properties)
-        {
-            return new(properties);
         }
     }
 
