@@ -16,10 +16,12 @@ internal static class ApiRequestKind
         }
 
         // On every request vks sends, so without allocating a string per parameter.
-        foreach (var parameter in uri.Query.TrimStart('?').Split('&'))
+        var query = uri.Query.AsSpan().TrimStart('?');
+        foreach (var range in query.Split('&'))
         {
-            var separator = parameter.IndexOf('=', StringComparison.Ordinal);
-            if (separator > 0 && parameter.AsSpan(0, separator).SequenceEqual(name) && parameter.AsSpan(separator + 1) is "true" or "1")
+            var parameter = query[range];
+            var separator = parameter.IndexOf('=');
+            if (separator > 0 && parameter[..separator].SequenceEqual(name) && parameter[(separator + 1)..] is "true" or "1")
             {
                 return true;
             }
