@@ -65,21 +65,18 @@ public sealed partial class AptPackageInstaller : IPackageInstaller
     public async Task<PackageQuery> QueryAsync(string package, CancellationToken cancellationToken)
     {
         RequirePackageName(package);
-        ForgetAnswersIfStateChanged();
-        if (_queries.TryGetValue(package, out var known))
-        {
-            return known;
-        }
+        return await RememberedAsync(_queries, package, () => AskAptCacheAsync(package, cancellationToken)).ConfigureAwait(false);
+    }
 
+    private async Task<PackageQuery> AskAptCacheAsync(string package, CancellationToken cancellationToken)
+    {
         var result = await RunAsync(_tools.AptCache, ["policy", "--", package], cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
             throw new InvalidOperationException($"apt-cache policy {package} failed: {AptOutput.ErrorLine(result, "apt-cache")}");
         }
 
-        var query = AptOutput.ParsePolicy(result.StandardOutput);
-        _queries[package] = query;
-        return query;
+        return AptOutput.ParsePolicy(result.StandardOutput);
     }
 
     public async Task<AptResult> InstallAsync(DebianPackageImage image, CancellationToken cancellationToken)
@@ -139,15 +136,7 @@ public sealed partial class AptPackageInstaller : IPackageInstaller
     public async Task<string?> ReadServiceUnitAsync(string package, CancellationToken cancellationToken)
     {
         RequirePackageName(package);
-        ForgetAnswersIfStateChanged();
-        if (_serviceUnits.TryGetValue(package, out var known))
-        {
-            return known;
-        }
-
-        var unit = await ReadServiceUnitFileAsync(package, cancellationToken).ConfigureAwait(false);
-        _serviceUnits[package] = unit;
-        return unit;
+        return await RememberedAsync(_serviceUnits, package, () => ReadServiceUnitFileAsync(package, cancellationToken)).ConfigureAwait(false);
     }
 
     private async Task<string?> ReadServiceUnitFileAsync(string package, CancellationToken cancellationToken)
@@ -198,6 +187,20 @@ public sealed partial class AptPackageInstaller : IPackageInstaller
         return disable.ExitCode == 0
             ? AptResult.Success
             : AptResult.Failure($"{package} was installed, but its own units could not be disabled: {AptOutput.ErrorLine(disable, "systemctl disable")}");
+    }
+
+    // The answer given before while apt's and dpkg's files are unchanged; otherwise a fresh one, kept for next time.
+    private async Task<T> RememberedAsync<T>(Dictionary<string, T> answers, string package, Func<Task<T>> ask)
+    {
+        ForgetAnswersIfStateChanged();
+        if (answers.TryGetValue(package, out var known))
+        {
+            return known;
+        }
+
+        var answer = await ask().ConfigureAwait(false);
+        answers[package] = answer;
+        return answer;
     }
 
     private void ForgetAnswersIfStateChanged()
