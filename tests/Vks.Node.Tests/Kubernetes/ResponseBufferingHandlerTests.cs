@@ -14,9 +14,8 @@ public sealed class ResponseBufferingHandlerTests
     public async Task An_ordinary_response_is_read_whole_asynchronously_before_it_is_handed_on(string path)
     {
         var body = new RecordingStream("{\"kind\":\"Pod\"}"u8.ToArray());
-        using var invoker = Invoker(body);
 
-        using var response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Patch, new Uri("https://127.0.0.1:6443" + path)), CancellationToken.None);
+        using var response = await SendAsync(body, HttpMethod.Patch, path);
 
         Assert.True(body.ReadToEnd);
         Assert.Equal(0, body.SynchronousReads);
@@ -31,15 +30,18 @@ public sealed class ResponseBufferingHandlerTests
     public async Task A_stream_is_handed_on_unread(string path)
     {
         var body = new RecordingStream("{\"type\":\"ADDED\"}\n"u8.ToArray());
-        using var invoker = Invoker(body);
 
-        using var response = await invoker.SendAsync(new HttpRequestMessage(HttpMethod.Get, new Uri("https://127.0.0.1:6443" + path)), CancellationToken.None);
+        using var response = await SendAsync(body, HttpMethod.Get, path);
 
         Assert.Equal(0, body.Position);
     }
 
-    private static HttpMessageInvoker Invoker(Stream body) =>
-        new(new ResponseBufferingHandler { InnerHandler = new BodyTransport(body) });
+    // The request through the handler to a transport that answers with body.
+    private static async Task<HttpResponseMessage> SendAsync(Stream body, HttpMethod method, string path)
+    {
+        using var invoker = new HttpMessageInvoker(new ResponseBufferingHandler { InnerHandler = new BodyTransport(body) });
+        return await invoker.SendAsync(new HttpRequestMessage(method, new Uri("https://127.0.0.1:6443" + path)), CancellationToken.None);
+    }
 
     private sealed class BodyTransport(Stream body) : HttpMessageHandler
     {
