@@ -3,6 +3,7 @@
 //   dotnet run -c Release --project bench/Vks.Bench -- dbus-metrics [--address ADDR] [--seconds N] [--rounds N]
 //   dotnet run -c Release --project bench/Vks.Bench -- node-agent --testbed NAME [--scenarios start,kill,idle,lifecycle]
 //   dotnet run -c Release --project bench/Vks.Bench -- logs --testbed NAME [--lines 100000] [--repeats 5]
+//   dotnet run -c Release --project bench/Vks.Bench -- footprint --kubeconfig FILE --node NAME [--repeats 3]
 using Vks.Bench;
 using Vks.Bench.DBus;
 
@@ -13,6 +14,7 @@ var families = new Dictionary<string, Func<BenchArguments, Task<int>>>(StringCom
     ["systemd"] = Vks.Bench.Systemd.SystemdBenchmark.RunAsync,
     ["node-agent"] = Vks.Bench.NodeAgent.NodeAgentBenchmark.RunAsync,
     ["logs"] = Vks.Bench.Logs.LogsBenchmark.RunAsync,
+    ["footprint"] = Vks.Bench.Footprint.FootprintBenchmark.RunAsync,
 };
 
 if (args.Length == 0 || !families.TryGetValue(args[0], out Func<BenchArguments, Task<int>>? run))

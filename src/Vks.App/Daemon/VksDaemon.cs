@@ -59,7 +59,7 @@ internal static class VksDaemon
     {
         // First: the instruments count only while the exporter listens, and /metrics should cover start-up too.
         using var metrics = new VksMetricsExporter();
-        var kubeconfig = KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig);
+        var kubeconfig = KubeconfigFile.Load(options.Kubeconfig);
         var apiServer = ApiServerAddress.Parse(kubeconfig.Host);
         using var client = new Kubernetes(kubeconfig, new KubernetesApiMetricsHandler(), new ResponseBufferingHandler());
         var host = new HostFactsReader();
