@@ -938,6 +938,7 @@ internal sealed class UnitActor : ReceiveActor, IWithStash, IWithTimers
             LastTermination = _lastTermination,
             RestartDelay = _isInit ? _initRetryDelay : _restartDelay,
             ActorRestarts = _actorRestarts,
+            StartsOnExec = _unitFile?.FindSection("Service")?.ValuesOf("Type").LastOrDefault() == "exec",
         };
         if (observation != _reported)
         {

@@ -56,4 +56,10 @@ public sealed record ContainerObservation
 
     /// <summary>Restarts the PodActor made itself (init container retries), which NRestarts does not count.</summary>
     public int ActorRestarts { get; init; }
+
+    /// <summary>
+    /// The unit is Type=exec (what vks writes unless a package's own unit names its Type=). systemd holds such a unit
+    /// in activating only between fork and exec, so the program runs once the unit is active.
+    /// </summary>
+    public bool StartsOnExec { get; init; }
 }

@@ -178,6 +178,11 @@ public static class ContainerStatusBuilder
                 return (running, false);
             case UnitActiveState.Activating when unit.SubState == "auto-restart":
                 return (Waiting(CrashLoopBackOff, BackOffMessage(observation, unit)), termination is not null);
+            case UnitActiveState.Activating when observation.StartsOnExec && unit.SubState == "start":
+                // Type=exec between fork and exec: the program is not running yet, and the unit is active a few
+                // milliseconds later (or failed, when the exec did). Reporting Running here would cost a status write
+                // per start for a state that is gone before anyone reads it.
+                return (Waiting(ContainerCreating), termination is not null);
             case UnitActiveState.Activating or UnitActiveState.Deactivating when mainRunning:
                 // Started but not (or no longer) ready: before READY=1 for Type=notify, or while stopping.
                 return (running, false);

@@ -29,6 +29,8 @@ public sealed class UnitActorSpecs(ITestOutputHelper output) : ActorSpec(output)
         var unit = ReadUnitFile(unitName)!;
         Assert.Equal(["/usr/sbin/uptimed -f"], unit.FindSection("Service")!.ValuesOf("ExecStart"));
         Assert.Equal(["notify"], unit.FindSection("Service")!.ValuesOf("Type"));
+        // The package's own Type= decides when its daemon runs; activating is not "between fork and exec" here.
+        Assert.False(running.StartsOnExec);
         // Watched before it is started, so no change of the start is missed. A new unit needs no daemon-reload on a
         // systemd that finds new unit files by itself (the specs' services say so, as systemd 252 does).
         Assert.Equal(["watch " + unitName, "start " + unitName], Systemd.Calls);
@@ -36,6 +38,18 @@ public sealed class UnitActorSpecs(ITestOutputHelper output) : ActorSpec(output)
             ["Pulling", "Pulled", "Created", "Started"],
             Kubernetes.Events.Select(e => e.Reason)));
         Assert.All(Kubernetes.Events, e => Assert.Equal("spec.containers{app}", e.FieldPath));
+    }
+
+    [Fact]
+    public void A_container_with_a_command_is_reported_as_started_on_exec()
+    {
+        var pod = Pod([Shell("app")]);
+        var (parent, _) = Start(pod, "app");
+
+        var running = ExpectObservation(parent, o => o.Unit?.ActiveState == UnitActiveState.Active);
+
+        Assert.Equal(["exec"], ReadUnitFile(UnitName(pod, "app"))!.FindSection("Service")!.ValuesOf("Type"));
+        Assert.True(running.StartsOnExec);
     }
 
     [Fact]

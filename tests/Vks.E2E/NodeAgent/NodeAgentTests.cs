@@ -111,6 +111,44 @@ public sealed class NodeAgentTests(TestbedFixture testbedFixture, NodeAgentFixtu
     }
 
     [Fact]
+    public async Task A_command_container_is_written_as_ContainerCreating_then_Running_and_ready_and_nothing_between()
+    {
+        await nodeFixture.StartAsync(_testbed);
+        await using var ns = await TestNamespace.CreateAsync(_testbed, "startwrites");
+        const int count = 5;
+
+        // Every version of every pod the API server stores, from before the first exists until the watch times out.
+        var watch = ns.Kubectl(
+            "get", "pods", "--watch", "--request-timeout=40s", "-o",
+            "jsonpath={.metadata.name}|{.status.phase}|{.status.containerStatuses[0].ready}|{.status.containerStatuses[0].state}{\"\\n\"}");
+        await Task.Delay(TimeSpan.FromSeconds(2)); // kubectl's start and first list, so the watch sees the first creation
+        // One after another: a start on a warm vks is quick, and that is when a short-lived state would be written.
+        for (int i = 0; i < count; i++)
+        {
+            await ns.CreatePodAsync($"sleeper-{i}", TestNamespace.PodSpec("Always", TestNamespace.Container("main", "bash", new()
+            {
+                ["command"] = new[] { "bash", "-c", "exec sleep infinity" },
+            })));
+            await ns.WaitPodAsync($"sleeper-{i}", p => Phase(p) == "Running" && IsReady(p, "main"), Patience);
+        }
+
+        var versions = (await watch).EnsureSuccess("kubectl get pods --watch").Stdout
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(v => v.Split('|', 2))
+            .GroupBy(v => v[0], v => v[1])
+            .ToDictionary(g => g.Key, g => g.ToList());
+
+        // A Type=exec unit is activating only between fork and exec: vks writes no "Running, not ready" for it.
+        Assert.Equal(count, versions.Count);
+        Assert.All(versions, pod =>
+        {
+            Assert.StartsWith("Pending|", pod.Value[0], StringComparison.Ordinal);
+            Assert.StartsWith("Running|true|", pod.Value[^1], StringComparison.Ordinal);
+            Assert.DoesNotContain(pod.Value, v => v.StartsWith("Running|false|", StringComparison.Ordinal));
+        });
+    }
+
+    [Fact]
     public async Task Sixty_quick_pods_applied_at_once_all_succeed_none_seen_as_crashed()
     {
         await nodeFixture.StartAsync(_testbed);

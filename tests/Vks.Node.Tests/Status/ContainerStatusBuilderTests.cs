@@ -71,6 +71,38 @@ public sealed class ContainerStatusBuilderTests
     }
 
     [Fact]
+    public void Waits_in_ContainerCreating_while_a_Type_exec_unit_is_between_fork_and_exec()
+    {
+        var starting = Build(Units.State(UnitActiveState.Activating, "start", pid: 4242), with: o => o with { StartsOnExec = true });
+
+        Assert.Equal(ContainerStatusBuilder.ContainerCreating, starting.State.Waiting?.Reason);
+        Assert.False(starting.Ready);
+        Assert.Null(starting.ContainerID);
+    }
+
+    [Fact]
+    public void A_Type_exec_unit_running_its_ExecStartPost_is_Running_but_not_ready()
+    {
+        // The main process runs (it was exec'd); the unit waits for ExecStartPost= before it is active.
+        var status = Build(Units.State(UnitActiveState.Activating, "start-post", pid: 4242), with: o => o with { StartsOnExec = true });
+
+        Assert.NotNull(status.State.Running);
+        Assert.False(status.Ready);
+    }
+
+    [Fact]
+    public void A_restarting_Type_exec_unit_between_fork_and_exec_keeps_the_crash_as_lastState()
+    {
+        var crash = new V1ContainerStateTerminated { ExitCode = 1, Reason = ContainerStatusBuilder.Error };
+        var status = Build(
+            Units.State(UnitActiveState.Activating, "start", pid: 4243, restarts: 1),
+            with: o => o with { StartsOnExec = true, LastTermination = crash });
+
+        Assert.Equal(ContainerStatusBuilder.ContainerCreating, status.State.Waiting?.Reason);
+        Assert.Equal(1, status.LastState?.Terminated?.ExitCode);
+    }
+
+    [Fact]
     public void Is_Running_but_not_ready_while_stopping()
     {
         var status = Build(Units.State(UnitActiveState.Deactivating, "stop-sigterm", pid: 4242));
