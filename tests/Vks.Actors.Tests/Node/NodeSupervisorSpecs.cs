@@ -183,7 +183,8 @@ public sealed class NodeSupervisorSpecs(ITestOutputHelper output) : ActorSpec(ou
         var node = StartNode();
         await _feed.EmitAsync(new PodFeedSnapshot([pod], "42"));
 
-        var dump = AwaitDump(node, d => d.Pods.SingleOrDefault()?.Units.Count(u => u.State == "Running") == 2);
+        // The node's registration and the pod's start run side by side; the dump is a snapshot, so wait for both.
+        var dump = AwaitDump(node, d => d.NodeUid is not null && d.Pods.SingleOrDefault()?.Units.Count(u => u.State == "Running") == 2);
 
         Assert.Equal(("node-1", "Ready", FakeKubernetes.NodeUid, "42"), (dump.NodeName, dump.State, dump.NodeUid, dump.WatchResourceVersion));
         var podDump = Assert.Single(dump.Pods);
