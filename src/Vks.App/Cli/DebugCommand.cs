@@ -54,7 +54,7 @@ internal static class DebugCommand
     {
         try
         {
-            return JsonSerializer.Deserialize<DumpProtocol.NodeDump>(text, DebugSocket.Json);
+            return JsonSerializer.Deserialize(text, DumpJson.Default.NodeDump);
         }
         catch (JsonException)
         {

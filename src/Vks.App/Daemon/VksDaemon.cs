@@ -61,6 +61,7 @@ internal static class VksDaemon
         using var metrics = new VksMetricsExporter();
         var kubeconfig = KubeconfigFile.Load(options.Kubeconfig);
         var apiServer = ApiServerAddress.Parse(kubeconfig.Host);
+        WatchEventJson.Register();
         using var client = new Kubernetes(kubeconfig, new KubernetesApiMetricsHandler(), new ResponseBufferingHandler());
         var host = new HostFactsReader();
         var facts = host.ReadFacts();

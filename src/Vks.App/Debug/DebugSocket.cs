@@ -2,6 +2,7 @@
 // document and closes. Nothing is read from the client, so there is nothing to parse on the daemon's side.
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Vks.Actors.Debug;
 
 namespace Vks.App.Debug;
 
@@ -11,14 +12,15 @@ internal static class DebugSocket
 
     /// <summary>A dump bigger than this is not a dump; the client stops reading rather than fill its memory.</summary>
     public const int MaxDumpBytes = 64 * 1024 * 1024;
-
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        WriteIndented = true,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        // A document missing a field, or with null where the dump has none, is not a dump: refuse it while reading
-        // rather than fail later on a null list.
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-    };
 }
+
+// Source-generated, so the dump is written and read without reflection (vks is compiled Native AOT). A document
+// missing a field, or with null where the dump has none, is not a dump: it is refused while reading rather than
+// failing later on a null list.
+[JsonSourceGenerationOptions(
+    JsonSerializerDefaults.Web,
+    WriteIndented = true,
+    RespectNullableAnnotations = true,
+    RespectRequiredConstructorParameters = true)]
+[JsonSerializable(typeof(DumpProtocol.NodeDump))]
+internal sealed partial class DumpJson : JsonSerializerContext;

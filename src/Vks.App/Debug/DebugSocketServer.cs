@@ -53,7 +53,7 @@ internal sealed partial class DebugSocketServer(
             var dump = await actor.Ask<DumpProtocol.NodeDump>(DumpProtocol.DumpState.Instance, AskTimeout, cancellationToken).ConfigureAwait(false);
             dump = dump with { KubeletApi = kubeletApiStatus?.Invoke() };
             await using var stream = new NetworkStream(client, ownsSocket: false);
-            await JsonSerializer.SerializeAsync(stream, dump, DebugSocket.Json, cancellationToken).ConfigureAwait(false);
+            await JsonSerializer.SerializeAsync(stream, dump, DumpJson.Default.NodeDump, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AskTimeoutException or SocketException or IOException
                                       || (e is OperationCanceledException && cancellationToken.IsCancellationRequested))

@@ -1,5 +1,6 @@
 // The kubelet answers errors with a Kubernetes v1 Status object, the same shape the API server uses, so kubectl shows
 // the message when it proxies the call (`kubectl logs` prints "Error from server (NotFound): ...").
+using System.Buffers;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 
@@ -14,16 +15,23 @@ public static class KubeletStatusResponse
         ArgumentNullException.ThrowIfNull(response);
         response.StatusCode = statusCode;
         response.ContentType = "application/json";
-        var status = new Dictionary<string, object>
+        // Written field by field: KubernetesClient's V1Status can be read but not written, and this needs no
+        // reflection (vks is compiled Native AOT).
+        var body = new ArrayBufferWriter<byte>();
+        using (var json = new Utf8JsonWriter(body))
         {
-            ["kind"] = "Status",
-            ["apiVersion"] = "v1",
-            ["metadata"] = new Dictionary<string, object>(),
-            ["status"] = "Failure",
-            ["message"] = message,
-            ["reason"] = reason,
-            ["code"] = statusCode,
-        };
-        await JsonSerializer.SerializeAsync(response.Body, status, cancellationToken: response.HttpContext.RequestAborted);
+            json.WriteStartObject();
+            json.WriteString("kind", "Status");
+            json.WriteString("apiVersion", "v1");
+            json.WriteStartObject("metadata");
+            json.WriteEndObject();
+            json.WriteString("status", "Failure");
+            json.WriteString("message", message);
+            json.WriteString("reason", reason);
+            json.WriteNumber("code", statusCode);
+            json.WriteEndObject();
+        }
+
+        await response.Body.WriteAsync(body.WrittenMemory, response.HttpContext.RequestAborted);
     }
 }

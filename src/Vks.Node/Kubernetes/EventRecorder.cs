@@ -79,7 +79,7 @@ public sealed class EventRecorder
             {
                 try
                 {
-                    var patch = new V1Patch(new { count = repeat.Count, lastTimestamp = now }, V1Patch.PatchType.MergePatch);
+                    var patch = MergePatches.EventRepeat(repeat.Count, now);
                     await _client.CoreV1.PatchNamespacedEventAsync(patch, repeat.Name, pod.Namespace, cancellationToken: cancellationToken)
                         .ConfigureAwait(false);
                     return new ApiResult<EventOutcome>(EventOutcome.Aggregated);

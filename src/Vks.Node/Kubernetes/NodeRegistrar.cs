@@ -80,7 +80,7 @@ public sealed class NodeRegistrar(IKubernetes client)
     {
         ArgumentException.ThrowIfNullOrEmpty(nodeName);
         ArgumentNullException.ThrowIfNull(status);
-        var patch = new V1Patch(new { status }, V1Patch.PatchType.MergePatch);
+        var patch = MergePatches.NodeStatus(status);
         try
         {
             await client.CoreV1.PatchNodeStatusAsync(patch, nodeName, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -98,9 +98,7 @@ public sealed class NodeRegistrar(IKubernetes client)
 
     private Task<V1Node> UpdateMetadataAsync(V1Node node, string name, CancellationToken cancellationToken)
     {
-        // A merge patch adds and overwrites keys and leaves the others: labels an admin added stay.
-        var metadata = new { labels = node.Metadata.Labels, annotations = node.Metadata.Annotations };
-        var patch = new V1Patch(new { metadata }, V1Patch.PatchType.MergePatch);
+        var patch = MergePatches.NodeLabelsAndAnnotations(node.Metadata.Labels, node.Metadata.Annotations);
         return client.CoreV1.PatchNodeAsync(patch, name, cancellationToken: cancellationToken);
     }
 

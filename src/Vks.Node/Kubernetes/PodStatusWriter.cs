@@ -26,7 +26,7 @@ public sealed class PodStatusWriter(IKubernetes client)
     {
         ArgumentNullException.ThrowIfNull(pod);
         ArgumentNullException.ThrowIfNull(status);
-        var patch = new V1Patch(new { metadata = new { uid = pod.Uid }, status }, V1Patch.PatchType.MergePatch);
+        var patch = MergePatches.PodStatus(pod.Uid, status);
         try
         {
             await client.CoreV1.PatchNamespacedPodStatusAsync(patch, pod.Name, pod.Namespace, cancellationToken: cancellationToken)

@@ -116,6 +116,60 @@ public sealed class KubeconfigFileTests : IDisposable
     }
 
     [Fact]
+    public void Basic_auth_and_a_tls_server_name_read_as_the_librarys_reader_reads_them()
+    {
+        var path = Write("kubeconfig", $$"""
+            apiVersion: v1
+            kind: Config
+            current-context: lab
+            clusters:
+            - name: lab
+              cluster:
+                server: https://10.0.0.1:6443
+                tls-server-name: api.lab
+                certificate-authority-data: {{Base64(_caPem)}}
+                extensions:
+                - name: client.authentication.k8s.io/exec
+                  extension: { audience: farm }
+            users:
+            - name: lab
+              user: { username: admin, password: "p:ss", as: someone, as-groups: [ops] }
+            contexts:
+            - name: lab
+              context: { cluster: lab, user: lab }
+            """);
+
+        var config = KubeconfigFile.Load(path);
+
+        AssertSameAsLibrary(path, config);
+        Assert.Equal("api.lab", config.TlsServerName);
+        Assert.Equal("admin", config.Username);
+        Assert.Equal("p:ss", config.Password);
+    }
+
+    [Fact]
+    public void A_document_that_is_not_a_mapping_is_not_a_kubeconfig() =>
+        Assert.Contains(
+            "is not a kubeconfig",
+            Assert.Throws<KubeConfigException>(() => KubeconfigFile.Load(Write("list", "- a\n- b\n"))).Message,
+            StringComparison.Ordinal);
+
+    [Fact]
+    public void A_flag_that_is_not_a_boolean_is_rejected_by_name()
+    {
+        var path = Write("kubeconfig", """
+            current-context: lab
+            clusters:
+            - name: lab
+              cluster: { server: "https://10.0.0.1:6443", insecure-skip-tls-verify: sometimes }
+            users: [ { name: lab, user: { token: t } } ]
+            contexts: [ { name: lab, context: { cluster: lab, user: lab } } ]
+            """);
+
+        Assert.Contains("insecure-skip-tls-verify", Assert.Throws<KubeConfigException>(() => KubeconfigFile.Load(path)).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_missing_file_is_named_in_the_error() =>
         Assert.Contains(
             Path.Combine(_directory, "absent"),
@@ -155,6 +209,9 @@ public sealed class KubeconfigFileTests : IDisposable
         Assert.Equal(library.CurrentContext, config.CurrentContext);
         Assert.Equal(library.Namespace, config.Namespace);
         Assert.Equal(library.SkipTlsVerify, config.SkipTlsVerify);
+        Assert.Equal(library.TlsServerName, config.TlsServerName);
+        Assert.Equal(library.Username, config.Username);
+        Assert.Equal(library.Password, config.Password);
         Assert.Equal(library.AccessToken, config.AccessToken);
         Assert.Equal(library.ClientCertificateData, config.ClientCertificateData);
         Assert.Equal(library.ClientCertificateKeyData, config.ClientCertificateKeyData);

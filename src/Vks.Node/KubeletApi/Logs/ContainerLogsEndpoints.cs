@@ -23,8 +23,12 @@ public static class ContainerLogsEndpoints
     public static IEndpointRouteBuilder MapContainerLogs(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/containerLogs/{podNamespace}/{podName}/{containerName}", (HttpContext context, string podNamespace, string podName, string containerName) =>
+        endpoints.MapGet("/containerLogs/{podNamespace}/{podName}/{containerName}", context =>
         {
+            var route = context.Request.RouteValues;
+            var podNamespace = (string)route["podNamespace"]!;
+            var podName = (string)route["podName"]!;
+            var containerName = (string)route["containerName"]!;
             var services = context.RequestServices;
             var source = new ContainerLogSource(services.GetRequiredService<ISystemdManager>(), services.GetRequiredService<JournalReader>());
             var logger = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ContainerLogsEndpoints));

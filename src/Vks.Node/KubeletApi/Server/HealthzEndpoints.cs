@@ -10,7 +10,11 @@ public static class HealthzEndpoints
     public static IEndpointRouteBuilder MapHealthz(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], () => Results.Text("ok", "text/plain; charset=utf-8"));
+        endpoints.MapMethods("/healthz", [HttpMethods.Get, HttpMethods.Head], context =>
+        {
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            return context.Response.WriteAsync("ok", context.RequestAborted);
+        });
         return endpoints;
     }
 }

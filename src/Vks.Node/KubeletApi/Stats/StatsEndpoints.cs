@@ -26,7 +26,7 @@ public static class StatsEndpoints
         StatsReporter reporter = context.RequestServices.GetRequiredService<StatsReporter>();
         StatsSummary summary = await reporter.GetSummaryAsync(context.RequestAborted);
         context.Response.ContentType = "application/json";
-        await JsonSerializer.SerializeAsync(context.Response.Body, summary, StatsSummaryJson.Options, context.RequestAborted);
+        await JsonSerializer.SerializeAsync(context.Response.Body, summary, StatsSummaryJson.Default.StatsSummary, context.RequestAborted);
     }
 
     private static async Task WriteResourceMetricsAsync(HttpContext context)

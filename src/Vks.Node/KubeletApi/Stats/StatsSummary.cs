@@ -51,24 +51,20 @@ public sealed record MemoryStats(
     [property: JsonPropertyName("pageFaults")] ulong? PageFaults,
     [property: JsonPropertyName("majorPageFaults")] ulong? MajorPageFaults);
 
-public static class StatsSummaryJson
+/// <summary>Absent numbers are left out, and times are written as Kubernetes writes a metav1.Time. Source-generated,
+/// so the summary is written without reflection (vks is compiled Native AOT).</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, Converters = [typeof(KubernetesTimeConverter)])]
+[JsonSerializable(typeof(StatsSummary))]
+public sealed partial class StatsSummaryJson : JsonSerializerContext;
+
+/// <summary>RFC 3339 in UTC to the second ("2021-03-04T05:06:07Z"), metav1.Time's JSON form.</summary>
+internal sealed class KubernetesTimeConverter : JsonConverter<DateTimeOffset>
 {
-    /// <summary>Absent numbers are left out, and times are written as Kubernetes writes a metav1.Time.</summary>
-    public static JsonSerializerOptions Options { get; } = new()
-    {
-        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
-        Converters = { new KubernetesTimeConverter() },
-    };
+    private const string Format = "yyyy-MM-dd'T'HH:mm:ss'Z'";
 
-    /// <summary>RFC 3339 in UTC to the second ("2021-03-04T05:06:07Z"), metav1.Time's JSON form.</summary>
-    private sealed class KubernetesTimeConverter : JsonConverter<DateTimeOffset>
-    {
-        private const string Format = "yyyy-MM-dd'T'HH:mm:ss'Z'";
+    public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        DateTimeOffset.Parse(reader.GetString() ?? throw new JsonException("A time is null."), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
 
-        public override DateTimeOffset Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-            DateTimeOffset.Parse(reader.GetString() ?? throw new JsonException("A time is null."), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal);
-
-        public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
-            writer.WriteStringValue(value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture));
-    }
+    public override void Write(Utf8JsonWriter writer, DateTimeOffset value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.UtcDateTime.ToString(Format, CultureInfo.InvariantCulture));
 }

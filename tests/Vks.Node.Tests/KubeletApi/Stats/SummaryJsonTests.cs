@@ -121,6 +121,6 @@ public sealed class SummaryJsonTests
     private static JsonElement Render(ResourceSnapshot snapshot, IReadOnlyDictionary<string, ulong> rates)
     {
         StatsSummary summary = SummaryBuilder.Build("node-a", snapshot, rates);
-        return JsonDocument.Parse(JsonSerializer.Serialize(summary, StatsSummaryJson.Options)).RootElement;
+        return JsonDocument.Parse(JsonSerializer.Serialize(summary, StatsSummaryJson.Default.StatsSummary)).RootElement;
     }
 }
