@@ -38,7 +38,7 @@ public static class KubeconfigFile
         }
 
         var root = yaml.Documents.Count == 0 ? null : yaml.Documents[0].RootNode;
-        if (root is null or YamlScalarNode { Value: null or "" or "~" or "null" })
+        if (root is null || IsNull(root))
         {
             throw new KubeConfigException($"kubeconfig {fullPath} is empty");
         }
@@ -146,19 +146,16 @@ public static class KubeconfigFile
     private static YamlMappingNode? Mapping(YamlMappingNode mapping, string key) =>
         Child(mapping, key) is { } node ? AsMapping(node, $"'{key}'") : null;
 
-    private static List<T> List<T>(YamlMappingNode mapping, string key, Func<YamlMappingNode, T> read) => Child(mapping, key) switch
-    {
-        null => [],
-        YamlSequenceNode sequence => sequence.Children.Select(item => read(AsMapping(item, $"an item of '{key}'"))).ToList(),
-        _ => throw new KubeConfigException($"'{key}' is not a list"),
-    };
+    private static List<T> List<T>(YamlMappingNode mapping, string key, Func<YamlMappingNode, T> read) =>
+        Sequence(mapping, key, item => read(AsMapping(item, $"an item of '{key}'")));
 
-    private static List<string> Strings(YamlMappingNode mapping, string key) => Child(mapping, key) switch
+    private static List<string> Strings(YamlMappingNode mapping, string key) =>
+        Sequence(mapping, key, item => item is YamlScalarNode { Value: { } value } ? value : throw new KubeConfigException($"an item of '{key}' is not a string"));
+
+    private static List<T> Sequence<T>(YamlMappingNode mapping, string key, Func<YamlNode, T> read) => Child(mapping, key) switch
     {
         null => [],
-        YamlSequenceNode sequence => sequence.Children
-            .Select(item => item is YamlScalarNode { Value: { } value } ? value : throw new KubeConfigException($"an item of '{key}' is not a string"))
-            .ToList(),
+        YamlSequenceNode sequence => sequence.Children.Select(read).ToList(),
         _ => throw new KubeConfigException($"'{key}' is not a list"),
     };
 
